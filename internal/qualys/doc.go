@@ -1,0 +1,12 @@
+// Package qualys is a client for the parts of the Qualys VM "FO" XML API and the QPS asset
+// search that qlens needs: host list VM detection, host list, host asset search by DNS name,
+// KnowledgeBase, scan list and scan launch.
+//
+// Responses are decoded as streams, one HOST, VULN, SCAN or HostAsset at a time, so memory
+// stays flat whatever the page size. Every call of one subscription (base URL and username)
+// goes through a shared governor that learns the concurrency cap and the rate window from
+// the X-Concurrency-Limit-* and X-RateLimit-* headers and waits out 409 answers with codes
+// 1960 and 1965. Errors are typed: *APIError carries the HTTP status, the Qualys CODE and
+// TEXT, and a short sanitised snippet of non-XML bodies; ErrUnauthorized matches bad
+// credentials or a wrong platform URL. The password is a Secret and never prints.
+package qualys

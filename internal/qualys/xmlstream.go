@@ -1,0 +1,209 @@
+package qualys
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// itemFunc decodes one list element (HOST, VULN, SCAN, ...) whose start tag the walker has
+// just read, and hands it on. It must consume the element, normally with DecodeElement.
+type itemFunc func(d *xml.Decoder, start *xml.StartElement) error
+
+// streamSpec says what a response document looks like: its root and the list elements to
+// hand to item functions, keyed "PARENT/NAME" (e.g. "HOST_LIST/HOST") so that a same-named
+// element elsewhere in the tree is never mistaken for an item.
+type streamSpec struct {
+	root   string
+	items  map[string]itemFunc
+	fields map[string]itemFunc // like items, for envelope fields; not counted as items
+}
+
+// warning is RESPONSE/WARNING: CODE is optional (1980 when present); URL is the only
+// "more pages" signal (qualys-api.md §9).
+type warning struct {
+	Code string `xml:"CODE"`
+	Text string `xml:"TEXT"`
+	URL  string `xml:"URL"`
+}
+
+// streamResult is what the walker learned besides the items.
+type streamResult struct {
+	warning *warning
+	items   int
+}
+
+// emitError carries an error returned by the caller's emit function: it is never retried
+// and is handed back unchanged.
+type emitError struct{ err error }
+
+func (e *emitError) Error() string { return e.err.Error() }
+func (e *emitError) Unwrap() error { return e.err }
+
+// partialError wraps a failure that happened after items were already emitted: re-sending
+// the request would emit them twice, so it is never retried.
+type partialError struct{ err error }
+
+func (e *partialError) Error() string { return e.err.Error() }
+func (e *partialError) Unwrap() error { return e.err }
+
+// newDecoder returns a strict decoder that never fetches DTDs and accepts only UTF-8.
+func newDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+
+	return d
+}
+
+// decodeStream walks a response document token by token. Comments (keep-alive ones too),
+// DOCTYPE lines and processing instructions are skipped; each item is decoded on its own so
+// memory does not grow with the page; a SIMPLE_RETURN or GENERIC_RETURN root, or a
+// RESPONSE/CODE, becomes an *APIError.
+func decodeStream(ctx context.Context, r io.Reader, spec streamSpec) (streamResult, error) {
+	res, err := walk(ctx, newDecoder(r), spec)
+	if err != nil && res.items > 0 && !isEmitError(err) {
+		err = &partialError{err}
+	}
+
+	return res, err
+}
+
+func walk(ctx context.Context, d *xml.Decoder, spec streamSpec) (streamResult, error) {
+	var (
+		res   streamResult
+		stack []string
+		code  responseCode
+	)
+
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			if len(stack) == 0 {
+				return res, fmt.Errorf("decode %s: document has no root element", spec.root)
+			}
+
+			return res, fmt.Errorf("decode %s: body ends inside <%s>: %w", spec.root,
+				stack[len(stack)-1], io.ErrUnexpectedEOF)
+		}
+
+		if err != nil {
+			return res, fmt.Errorf("decode %s: %w", spec.root, err)
+		}
+
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := t.Name.Local
+			if len(stack) == 0 {
+				if err := checkRoot(d, &t, spec.root); err != nil {
+					return res, err
+				}
+
+				stack = append(stack, name)
+
+				continue
+			}
+
+			done, err := res.dispatch(ctx, d, &t, stack[len(stack)-1], spec, &code)
+			if err != nil {
+				return res, err
+			}
+
+			if !done {
+				stack = append(stack, name)
+			}
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return res, code.err()
+			}
+		}
+	}
+}
+
+// dispatch handles one start element below the root; done reports that it was consumed.
+func (res *streamResult) dispatch(ctx context.Context, d *xml.Decoder, t *xml.StartElement,
+	parent string, spec streamSpec, code *responseCode) (bool, error) {
+	key := parent + "/" + t.Name.Local
+
+	if fn := spec.items[key]; fn != nil {
+		if err := ctx.Err(); err != nil {
+			return true, err
+		}
+
+		if err := fn(d, t); err != nil {
+			return true, err
+		}
+
+		res.items++
+
+		return true, nil
+	}
+
+	if fn := spec.fields[key]; fn != nil {
+		return true, fn(d, t)
+	}
+
+	switch key {
+	case "RESPONSE/WARNING":
+		var w warning
+		if err := d.DecodeElement(&w, t); err != nil {
+			return true, fmt.Errorf("decode %s warning: %w", spec.root, err)
+		}
+
+		res.warning = &w
+
+		return true, nil
+	case "RESPONSE/CODE":
+		return true, d.DecodeElement(&code.Code, t)
+	case "RESPONSE/TEXT":
+		return true, d.DecodeElement(&code.Text, t)
+	}
+
+	return false, nil
+}
+
+// responseCode is a CODE/TEXT pair found directly in a list output's RESPONSE, which some
+// Qualys errors use instead of a SIMPLE_RETURN.
+type responseCode struct{ Code, Text string }
+
+func (c responseCode) err() error {
+	if trim(c.Code) == "" {
+		return nil
+	}
+
+	return &APIError{Status: 200, Code: trim(c.Code), Text: trim(c.Text)}
+}
+
+// checkRoot accepts the expected root and turns the error roots into an *APIError.
+// TODO: the guide prints one host-list sample with lower-case element names; such a body
+// fails here with "unexpected root". Case-folding names in walk removes it, if ever seen.
+func checkRoot(d *xml.Decoder, t *xml.StartElement, want string) error {
+	switch name := t.Name.Local; {
+	case name == want:
+		return nil
+	case name == "SIMPLE_RETURN":
+		var sr simpleReturn
+		if err := d.DecodeElement(&sr, t); err != nil {
+			return fmt.Errorf("decode SIMPLE_RETURN: %w", err)
+		}
+
+		return sr.apiError(200)
+	case name == "GENERIC_RETURN":
+		var gr genericReturn
+		if err := d.DecodeElement(&gr, t); err != nil {
+			return fmt.Errorf("decode GENERIC_RETURN: %w", err)
+		}
+
+		return gr.apiError(200)
+	default:
+		return fmt.Errorf("decode %s: unexpected root element <%s>", want, name)
+	}
+}
+
+func isEmitError(err error) bool {
+	var e *emitError
+
+	return errors.As(err, &e)
+}
