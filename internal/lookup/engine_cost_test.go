@@ -1,0 +1,128 @@
+package lookup
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/qlens/qlens/internal/extract"
+)
+
+func TestLookupCallsPerBatch(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name      string
+		batchSize int
+		refs      []EntityRef
+		want      map[string]int
+	}{
+		{
+			name:      "one_call_per_family_and_kind",
+			batchSize: 500,
+			refs: []EntityRef{
+				{extract.IPv4, "10.0.0.1"}, {extract.IPv4, "10.0.0.5"}, {extract.IPv4, "10.0.0.10"},
+				{extract.IPv6, "2001:db8::5"}, {extract.CVE, "CVE-2021-44228"},
+				{extract.CVE, "CVE-2020-0001"}, {extract.QID, "1234"}, {extract.QID, "5000"},
+			},
+			// detections: ips, ipv6, qids (direct and CVE QIDs merged); kb: ids, cve.
+			want: map[string]int{epDetection: 3, epKB: 2, epScanList: 1},
+		},
+		{
+			name:      "long_lists_split_into_batches",
+			batchSize: 2,
+			refs: []EntityRef{
+				{extract.IPv4, "10.0.0.1"}, {extract.IPv4, "10.0.0.2"}, {extract.IPv4, "10.0.0.3"},
+				{extract.IPv4, "10.0.0.4"}, {extract.IPv4, "10.0.0.5"},
+			},
+			want: map[string]int{epDetection: 3, epScanList: 3},
+		},
+		{
+			name:      "domains_search_per_field_then_one_detection_call",
+			batchSize: 500,
+			refs:      []EntityRef{{extract.Domain, "corp.example.com"}, {extract.Domain, "x.example.org"}},
+			want:      map[string]int{epAssets: 4, epDetection: 1},
+		},
+		{
+			name:      "skipped_and_ignored_entities_cost_nothing",
+			batchSize: 500,
+			refs:      []EntityRef{{extract.IPv4, "127.0.0.1"}, {extract.IPv4, "192.168.1.9"}},
+			want:      map[string]int{},
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			fake := newFakeQualys()
+			opts := fake.start(t)
+			opts.BatchSize = tt.batchSize
+			opts.Ignore = []string{"192.168.0.0/16"}
+			e := newTestEngine(t, opts)
+
+			got, err := e.Lookup(t.Context(), Request{Entities: tt.refs})
+			if err != nil {
+				t.Fatalf("Lookup: %v", err)
+			}
+
+			calls := map[string]int{}
+			for _, ep := range []string{epDetection, epKB, epScanList, epAssets, epHostList} {
+				if n := fake.callCount(ep); n > 0 {
+					calls[ep] = n
+				}
+			}
+			if diff := cmp.Diff(tt.want, calls); diff != "" {
+				t.Errorf("calls per endpoint (-want +got):\n%s", diff)
+			}
+			if got.Stats.APICalls != fake.totalCalls() {
+				t.Errorf("Stats.APICalls = %d, server saw %d", got.Stats.APICalls, fake.totalCalls())
+			}
+		})
+	}
+}
+
+func TestLookupWarmCacheAndRefresh(t *testing.T) {
+	t.Parallel()
+
+	fake := newFakeQualys()
+	e := newTestEngine(t, fake.start(t))
+	refs := []EntityRef{{extract.IPv4, "10.0.0.1"}, {extract.CVE, "CVE-2021-44228"},
+		{extract.Domain, "corp.example.com"}, {extract.QID, "1234"}}
+
+	cold, err := e.Lookup(t.Context(), Request{Entities: refs})
+	if err != nil {
+		t.Fatalf("cold Lookup: %v", err)
+	}
+	warm, err := e.Lookup(t.Context(), Request{Entities: refs})
+	if err != nil {
+		t.Fatalf("warm Lookup: %v", err)
+	}
+	overlap, err := e.Lookup(t.Context(), Request{Entities: append(refs[:1:1],
+		EntityRef{extract.IPv4, "10.0.0.10"})})
+	if err != nil {
+		t.Fatalf("overlapping Lookup: %v", err)
+	}
+	refreshed, err := e.Lookup(t.Context(), Request{Entities: refs, Refresh: true})
+	if err != nil {
+		t.Fatalf("refresh Lookup: %v", err)
+	}
+
+	if cold.Stats.APICalls == 0 || cold.Stats.CacheHits != 0 {
+		t.Errorf("cold stats = %+v, want calls and no hits", cold.Stats)
+	}
+	if warm.Stats.APICalls != 0 || warm.Stats.CacheHits == 0 {
+		t.Errorf("warm stats = %+v, want 0 calls and hits", warm.Stats)
+	}
+	// 10.0.0.10 is new: one detection call and one scan call; 10.0.0.1 comes from the cache.
+	if overlap.Stats.APICalls != 2 || overlap.Stats.CacheHits != 2 {
+		t.Errorf("overlap stats = %+v, want 2 calls and 2 hits", overlap.Stats)
+	}
+	if refreshed.Stats.APICalls != cold.Stats.APICalls || refreshed.Stats.CacheHits != 0 {
+		t.Errorf("refresh stats = %+v, want %d calls and no hits", refreshed.Stats,
+			cold.Stats.APICalls)
+	}
+	if diff := cmp.Diff(digests(cold), digests(warm)); diff != "" {
+		t.Errorf("warm results differ from cold (-cold +warm):\n%s", diff)
+	}
+}

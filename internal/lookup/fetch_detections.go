@@ -1,0 +1,128 @@
+package lookup
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/qlens/qlens/internal/model"
+	"github.com/qlens/qlens/internal/qualys"
+)
+
+// qualys: POST /api/5.0/fo/asset/host/vm/detection/ action=list (through the client)
+
+// fetchByIPv4 asks for the detections of every host of the IPv4 addresses (ips=) and files
+// each host under its own address, compared as parsed addresses.
+func (e *Engine) fetchByIPv4(ctx context.Context, ids []string) map[string]outcome[hostSet] {
+	return e.detections(ctx, ids,
+		func(batch []string) qualys.DetectionQuery { return qualys.DetectionQuery{IPs: batch} },
+		func(h qualys.Host, add func(string, model.Host)) {
+			add(canonicalIP(h.IP), toHost(h, h.Detections))
+		})
+}
+
+// fetchByIPv6 is fetchByIPv4 for IPv6 addresses, sent as ipv6= and never mixed into ips=.
+func (e *Engine) fetchByIPv6(ctx context.Context, ids []string) map[string]outcome[hostSet] {
+	return e.detections(ctx, ids,
+		func(batch []string) qualys.DetectionQuery { return qualys.DetectionQuery{IPv6: batch} },
+		func(h qualys.Host, add func(string, model.Host)) {
+			add(canonicalIP(h.IPv6), toHost(h, h.Detections))
+		})
+}
+
+// fetchByHostID asks for the detections of hosts by id (ids=), for domain lookups.
+func (e *Engine) fetchByHostID(ctx context.Context, ids []string) map[string]outcome[hostSet] {
+	return e.detections(ctx, ids,
+		func(batch []string) qualys.DetectionQuery {
+			return qualys.DetectionQuery{IDs: atoi64Keys(batch)}
+		},
+		func(h qualys.Host, add func(string, model.Host)) {
+			add(itoa64(h.ID), toHost(h, h.Detections))
+		})
+}
+
+// fetchByQID asks for the hosts carrying the QIDs (qids=) and files under each QID the hosts
+// with only that QID's detections (every port of it: 443 and 8443 stay two detections).
+func (e *Engine) fetchByQID(ctx context.Context, ids []string) map[string]outcome[hostSet] {
+	return e.detections(ctx, ids,
+		func(batch []string) qualys.DetectionQuery {
+			// Subscription-wide QID pulls leave out RESULTS, which can be huge.
+			return qualys.DetectionQuery{QIDs: atoiKeys(batch), OmitResults: true}
+		},
+		func(h qualys.Host, add func(string, model.Host)) {
+			byQID := make(map[int][]qualys.Detection)
+			for _, d := range h.Detections {
+				byQID[d.QID] = append(byQID[d.QID], d)
+			}
+			for _, qid := range slices.Sorted(maps.Keys(byQID)) {
+				add(itoa(qid), toHost(h, byQID[qid]))
+			}
+		})
+}
+
+// detections runs one detection call per batch of ids; file gives each answered host to the
+// keys it belongs to, and only requested keys keep it. Every requested key gets an answer,
+// empty when Qualys knows no host for it.
+func (e *Engine) detections(ctx context.Context, ids []string,
+	query func(batch []string) qualys.DetectionQuery,
+	file func(h qualys.Host, add func(string, model.Host)),
+) map[string]outcome[hostSet] {
+	return inBatches(ctx, e, ids,
+		func(ctx context.Context, batch []string) (map[string]outcome[hostSet], error) {
+			sets := make(map[string]*hostSet, len(batch))
+			for _, id := range batch {
+				sets[id] = &hostSet{hosts: []model.Host{}}
+			}
+			add := func(key string, h model.Host) {
+				if s, ok := sets[key]; ok {
+					s.hosts = append(s.hosts, h)
+				}
+			}
+
+			page, err := e.client.HostDetections(ctx, query(batch), func(h qualys.Host) error {
+				file(h, add)
+
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("list host detections: %w", err)
+			}
+
+			out := make(map[string]outcome[hostSet], len(batch))
+			for id, s := range sets {
+				s.truncated = page.Truncated
+				out[id] = outcome[hostSet]{val: *s}
+			}
+
+			return out, nil
+		})
+}
+
+// canonicalIP is an address in netip's standard form, "" when it does not parse.
+func canonicalIP(s string) string {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return ""
+	}
+
+	return a.Unmap().String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// sortedOutcomes returns the successful answers of m in key order.
+func sortedOutcomes[V any](m map[string]outcome[V]) []outcome[V] {
+	out := make([]outcome[V], 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if m[k].err == nil {
+			out = append(out, m[k])
+		}
+	}
+
+	return out
+}
