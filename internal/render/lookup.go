@@ -21,8 +21,8 @@ var sevColor = [6]string{"", "\x1b[37m", "\x1b[36m", "\x1b[33m", "\x1b[31m", "\x
 
 const reset = "\x1b[0m"
 
-// LookupTable writes one block per entity: its summary, then hosts with their detections (most
-// severe first as Qualys ordered them is kept), KnowledgeBase records, scans and errors.
+// LookupTable writes one block per entity: its summary and errors, then KnowledgeBase records,
+// hosts with their detections, and scans.
 func LookupTable(w io.Writer, l model.Lookup, opts TableOptions) error {
 	if len(l.Results) == 0 {
 		_, err := fmt.Fprintln(w, "no indicators found")
@@ -44,6 +44,9 @@ func LookupTable(w io.Writer, l model.Lookup, opts TableOptions) error {
 	return err
 }
 
+// maxTableHosts bounds the hosts one entity shows in the table; JSON and CSV show them all.
+const maxTableHosts = 15
+
 func result(w io.Writer, r model.Result, opts TableOptions) error {
 	head := fmt.Sprintf("%s %s", r.Entity.Type, r.Entity.Value)
 	if opts.Color {
@@ -51,76 +54,100 @@ func result(w io.Writer, r model.Result, opts TableOptions) error {
 	}
 	fmt.Fprintln(w, head)
 	if r.Entity.Skip != "" {
-		fmt.Fprintf(w, "  not looked up: %s\n", r.Entity.Skip)
-		return nil
+		_, err := fmt.Fprintf(w, "  not looked up: %s\n", r.Entity.Skip)
+		return err
 	}
 	if len(r.Summary) > 0 {
 		fmt.Fprintf(w, "  %s\n", strings.Join(r.Summary, " · "))
 	}
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	hosts(tw, r, opts)
-	kb(tw, r, opts)
-	scans(tw, r)
 	for _, e := range r.Errors {
 		code := ""
 		if e.Code != "" {
 			code = " [" + e.Code + "]"
 		}
-		fmt.Fprintf(tw, "  ! %s%s: %s\n", e.Source, code, e.Message)
+		fmt.Fprintf(w, "  ! %s%s: %s\n", e.Source, code, e.Message)
 	}
-
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
+	steps := []func(io.Writer, model.Result, TableOptions) error{kb, hosts, scans}
+	for _, step := range steps {
+		if err := step(w, r, opts); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
 	}
 
 	return nil
 }
 
-func hosts(tw *tabwriter.Writer, r model.Result, opts TableOptions) {
-	for _, h := range r.HostDetections {
-		name := firstNonEmpty(h.DNS, h.NetBIOS)
-		addr := firstNonEmpty(h.IP, h.IPv6)
-		fmt.Fprintf(tw, "  host %s\t%s\t%s\tlast scan %s\n", addr, dash(name), dash(h.OS),
-			stamp(h.LastScan))
-		if len(h.Detections) == 0 {
-			continue
+func kb(w io.Writer, r model.Result, opts TableOptions) error {
+	if len(r.KnowledgeBaseRecords) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "  KnowledgeBase")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, k := range r.KnowledgeBaseRecords {
+		fmt.Fprintf(tw, "    %s\tQID %d\t%s\t%s\n", sev(k.Severity, opts), k.QID, k.Title,
+			strings.Join(k.CVEs, ", "))
+	}
+	if r.Truncated[model.ListKnowledgeBase] {
+		fmt.Fprintln(tw, "    … more KnowledgeBase records exist")
+	}
+
+	return tw.Flush()
+}
+
+func hosts(w io.Writer, r model.Result, opts TableOptions) error {
+	if len(r.HostDetections) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "  Hosts")
+	for i, h := range r.HostDetections {
+		if i == maxTableHosts {
+			fmt.Fprintf(w, "    … %d more hosts: use --json or --format csv to see them all\n",
+				len(r.HostDetections)-maxTableHosts)
+			break
 		}
-		fmt.Fprintln(tw, "    SEV\tQID\tTYPE\tSTATUS\tPORT\tLAST FOUND")
+		line := "    " + firstNonEmpty(h.IP, h.IPv6)
+		for _, part := range []string{h.IPv6, h.DNS, h.NetBIOS, h.OS} {
+			if part != "" && !strings.Contains(line, part) {
+				line += "  " + part
+			}
+		}
+		fmt.Fprintf(w, "%s  (last scan %s)\n", line, stamp(h.LastScan))
+
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, d := range h.Detections {
-			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\t%s\n", sev(d.Severity, opts), d.QID, d.Type,
-				d.Status, port(d), stamp(d.LastFound))
+			fmt.Fprintf(tw, "      %s\tQID %d\t%s\t%s\t%s\tlast found %s\n", sev(d.Severity, opts),
+				d.QID, d.Type, d.Status, port(d), stamp(d.LastFound))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
 		}
 	}
 	if r.Truncated[model.ListHostDetections] {
-		fmt.Fprintln(tw, "  … more hosts exist: the page limit cut this list")
+		fmt.Fprintln(w, "    … more hosts exist: the page limit cut this list")
 	}
+
+	return nil
 }
 
-func kb(tw *tabwriter.Writer, r model.Result, opts TableOptions) {
-	for _, k := range r.KnowledgeBaseRecords {
-		cves := ""
-		if len(k.CVEs) > 0 {
-			cves = "  " + strings.Join(k.CVEs, ", ")
-		}
-		fmt.Fprintf(tw, "  kb %s QID %d\t%s%s\n", sev(k.Severity, opts), k.QID, k.Title, cves)
+func scans(w io.Writer, r model.Result, _ TableOptions) error {
+	if len(r.Scans) == 0 {
+		return nil
 	}
-	if r.Truncated[model.ListKnowledgeBase] {
-		fmt.Fprintln(tw, "  … more KnowledgeBase records exist")
-	}
-}
-
-func scans(tw *tabwriter.Writer, r model.Result) {
+	fmt.Fprintln(w, "  Scans")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range r.Scans {
 		state := s.State
 		if s.SubState != "" {
 			state += " (" + s.SubState + ")"
 		}
-		fmt.Fprintf(tw, "  scan %s\t%s\t%s\t%s\n", s.Ref, state, stamp(s.Launched), s.Title)
+		fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", s.Ref, state, stamp(s.Launched), s.Title)
 	}
 	if r.Truncated[model.ListScans] {
-		fmt.Fprintln(tw, "  … more scans exist")
+		fmt.Fprintln(tw, "    … more scans exist")
 	}
+
+	return tw.Flush()
 }
 
 func sev(s int, opts TableOptions) string {
@@ -150,14 +177,6 @@ func stamp(t *time.Time) string {
 	}
 
 	return t.UTC().Format("2006-01-02 15:04")
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-
-	return s
 }
 
 func firstNonEmpty(ss ...string) string {
