@@ -1,0 +1,315 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// fileTLDs are real top-level domains that are also common file extensions. A two-label name
+// ending in one of them is a file name unless it was defanged or sits in a URL or an e-mail
+// address (entities.md §5, "file-name guard").
+var fileTLDs = map[string]bool{
+	"zip": true, "mov": true, "py": true, "sh": true, "pl": true, "pm": true, "md": true,
+	"rs": true, "ps": true, "so": true, "cab": true, "app": true, "ai": true, "cc": true,
+	"tf": true, "in": true, "am": true, "ac": true, "mk": true, "ms": true, "sc": true,
+	"gs": true, "run": true, "java": true, "one": true,
+}
+
+// domain validates norm[lo:hi] as a host name under an ICANN public suffix and records it,
+// lower-cased (IDN labels in punycode), without the trailing dot.
+func (s *scanner) domain(lo, hi int, defanged bool) {
+	name := s.norm[lo:hi]
+	rawTLD := name[bytes.LastIndexByte(name, '.')+1:]
+	if !plausibleTLD(rawTLD) || s.knownBadTLD(rawTLD) {
+		return
+	}
+
+	labels, tldAt, upper, high, ok := checkLabels(name)
+	if !ok || labels < 2 || upper == 1 && isUpper(name[tldAt]) {
+		return // "end.The" is two sentences run together
+	}
+
+	t := s.text
+	rawLo, rawHi := s.rawOf(lo), s.rawOf(hi)
+	if rawLo > 0 && (t[rawLo-1] == '%' || isPathSep(t, rawLo)) || atFollows(t, rawHi) {
+		return // a URL escape, a path segment, or the local part of an e-mail address
+	}
+
+	keyLo := len(s.arena)
+	s.arena = append(s.arena, typeCode(Domain))
+	if high {
+		if s.arena, ok = s.appendIDN(s.arena, name); !ok {
+			s.arena = s.arena[:keyLo]
+			return
+		}
+	} else {
+		for _, b := range name {
+			if isUpper(b) {
+				b += 'a' - 'A'
+			}
+			s.arena = append(s.arena, b)
+		}
+	}
+
+	value := s.arena[keyLo+1:]
+	if !s.validName(value, defanged || urlContext(t, rawLo) || emailContext(t, rawLo)) {
+		s.arena = s.arena[:keyLo]
+		return
+	}
+
+	s.addHit(rawLo, rawHi, keyLo, "")
+}
+
+// validName checks a lower-case ASCII name: length limits, an ICANN suffix with at least one
+// label before it, no '_' in the registrable part, and the file-name guard.
+func (s *scanner) validName(value []byte, context bool) bool {
+	if len(value) > 253 {
+		return false
+	}
+
+	labelStart := 0
+	for k := 0; k <= len(value); k++ {
+		if k == len(value) || value[k] == '.' {
+			if k-labelStart > 63 || k == labelStart {
+				return false
+			}
+			labelStart = k + 1
+		}
+	}
+	tld := value[bytes.LastIndexByte(value, '.')+1:]
+	if !validTLD(tld) {
+		return false
+	}
+
+	suffixLen := s.icannSuffixLen(value, tld)
+	if suffixLen <= 0 || suffixLen >= len(value) {
+		return false
+	}
+
+	name := unsafe.String(unsafe.SliceData(value), len(value)) // read-only view, not retained
+	registrable := name[strings.LastIndexByte(name[:len(name)-suffixLen-1], '.')+1:]
+	if strings.IndexByte(registrable, '_') >= 0 {
+		return false
+	}
+
+	twoLabels := strings.Count(name, ".") == 1
+	return context || !twoLabels || !fileTLDs[string(tld)]
+}
+
+// knownBadTLD reports whether this call already found tld (any case) not to be an ICANN TLD,
+// so that repeated code names (config.yaml, com.example.Handler) cost one lookup.
+func (s *scanner) knownBadTLD(tld []byte) bool {
+	if len(s.badTLDs) == 0 || len(tld) > 63 {
+		return false
+	}
+
+	var buf [63]byte
+	for k, b := range tld {
+		if isUpper(b) {
+			b += 'a' - 'A'
+		}
+		buf[k] = b
+	}
+
+	return s.badTLDs[string(buf[:len(tld)])]
+}
+
+// icannSuffixLen returns the length of name's ICANN public suffix, or -1, through the memos:
+// publicsuffix.PublicSuffix costs a failed IP parse (with an allocation) on every call.
+func (s *scanner) icannSuffixLen(name, tld []byte) int {
+	if s.badTLDs[string(tld)] {
+		return -1
+	}
+	if n, ok := s.suffixes[string(name)]; ok {
+		return n
+	}
+	if s.suffixes == nil {
+		s.suffixes, s.badTLDs = make(map[string]int), make(map[string]bool)
+	}
+
+	n := -1
+	if suffix := icannSuffix(string(name)); suffix != "" {
+		n = len(suffix)
+	} else if _, icann := publicsuffix.PublicSuffix(string(tld)); !icann {
+		s.badTLDs[string(tld)] = true
+	}
+	s.suffixes[string(name)] = n
+
+	return n
+}
+
+// icannSuffix returns the ICANN part of name's public suffix, or "" when the TLD is not
+// ICANN's. Private-section suffixes (blogspot.com, github.io) are registrable names too, so
+// their ICANN parent is used.
+func icannSuffix(name string) string {
+	for {
+		suffix, icann := publicsuffix.PublicSuffix(name)
+		if icann {
+			return suffix
+		}
+		dot := strings.IndexByte(suffix, '.')
+		if dot < 0 {
+			return ""
+		}
+		name = suffix[dot+1:]
+	}
+}
+
+// plausibleTLD is the first, cheapest filter on a raw candidate: the last label is two or more
+// letters (ASCII of either case, or non-ASCII), or punycode.
+func plausibleTLD(tld []byte) bool {
+	if len(tld) < 2 {
+		return false
+	}
+	if len(tld) > 4 && tld[0]|0x20 == 'x' && tld[1]|0x20 == 'n' && tld[2] == '-' && tld[3] == '-' {
+		return true
+	}
+	for _, b := range tld {
+		if b < 0x80 && (b|0x20 < 'a' || b|0x20 > 'z') {
+			return false
+		}
+	}
+
+	return true
+}
+
+// validTLD is a cheap filter before the suffix list: two or more letters, or punycode.
+func validTLD(tld []byte) bool {
+	if len(tld) < 2 {
+		return false
+	}
+	if bytes.HasPrefix(tld, []byte("xn--")) {
+		return true
+	}
+	for _, b := range tld {
+		if b < 'a' || b > 'z' {
+			return false
+		}
+	}
+
+	return true
+}
+
+// checkLabels checks label syntax on the raw name (ASCII letters, digits, '_', '-' and IDN
+// letters; no empty label; no label starting or ending with '-') and counts what the caller
+// needs: labels, the offset of the last label, ASCII capitals, and whether any byte is non-ASCII.
+func checkLabels(name []byte) (labels, tldAt, upper int, high, ok bool) {
+	labelStart := 0
+	for k := 0; k <= len(name); k++ {
+		if k < len(name) && name[k] != '.' {
+			switch b := name[k]; {
+			case b >= 0x80:
+				high = true
+			case isUpper(b):
+				upper++
+			}
+			continue
+		}
+		if k == labelStart || name[labelStart] == '-' || name[k-1] == '-' {
+			return 0, 0, 0, false, false
+		}
+		labels++
+		tldAt = labelStart
+		labelStart = k + 1
+	}
+
+	return labels, tldAt, upper, high, true
+}
+
+func isUpper(b byte) bool { return b >= 'A' && b <= 'Z' }
+
+// isPathSep reports a single '/' or '\' before text[i]: "/var/www/example.com" is a path, but
+// "//cdn.example.com" and "\\server.corp.com" are hosts.
+func isPathSep(t []byte, i int) bool {
+	c := t[i-1]
+	return (c == '/' || c == '\\') && (i < 2 || t[i-2] != c)
+}
+
+// urlContext reports whether text[i] starts a URL host ("//", including defanged schemes
+// such as hxxp:// and [:]//, or "[://]").
+func urlContext(t []byte, i int) bool {
+	return i >= 2 && t[i-1] == '/' && t[i-2] == '/' || bytes.HasSuffix(t[:i], []byte("[://]"))
+}
+
+// atTokens are the bracketed defangs of '@'. A bare "at" is never one ("failed at 0day.rocks").
+var atTokens = [][]byte{[]byte("[@]"), []byte("(@)"), []byte("{@}"), []byte("[at]"),
+	[]byte("(at)"), []byte("{at}")}
+
+// emailContext reports whether text[i] starts the domain of an e-mail address.
+func emailContext(t []byte, i int) bool {
+	if i < 1 || t[i-1] == '@' {
+		return i >= 1
+	}
+	if c := t[i-1]; c != ']' && c != ')' && c != '}' {
+		return false
+	}
+	for _, at := range atTokens {
+		if i >= len(at) && bytes.EqualFold(t[i-len(at):i], at) {
+			return true
+		}
+	}
+
+	return false
+}
+
+// atFollows reports an '@' (plain or bracketed) at text[i]: what precedes it is a local part.
+func atFollows(t []byte, i int) bool {
+	if i >= len(t) || t[i] == '@' {
+		return i < len(t)
+	}
+	if c := t[i]; c != '[' && c != '(' && c != '{' {
+		return false
+	}
+	for _, at := range atTokens {
+		if i+len(at) <= len(t) && bytes.EqualFold(t[i:i+len(at)], at) {
+			return true
+		}
+	}
+
+	return false
+}
+
+// appendIDN appends name with each non-ASCII label lower-cased and punycode-encoded (RFC 3492).
+// TODO: full UTS #46 mapping (NFKC, e.g. the "ﬁ" ligature) needs golang.org/x/net/idna, whose
+// golang.org/x/text dependency is not in go.mod; adding that module removes this simplification.
+func (s *scanner) appendIDN(dst, name []byte) ([]byte, bool) {
+	for len(name) > 0 {
+		label := name
+		if dot := bytes.IndexByte(name, '.'); dot >= 0 {
+			label, name = name[:dot], name[dot+1:]
+		} else {
+			name = nil
+		}
+
+		s.runes = s.runes[:0]
+		ascii := true
+		for len(label) > 0 {
+			r, size := utf8.DecodeRune(label)
+			label = label[size:]
+			r = unicode.ToLower(r)
+			ascii = ascii && r < utf8.RuneSelf
+			s.runes = append(s.runes, r)
+		}
+
+		if ascii {
+			for _, r := range s.runes {
+				dst = append(dst, byte(r))
+			}
+		} else {
+			var ok bool
+			if dst, ok = appendPunycode(append(dst, "xn--"...), s.runes); !ok {
+				return dst, false
+			}
+		}
+		if name != nil {
+			dst = append(dst, '.')
+		}
+	}
+
+	return dst, true
+}

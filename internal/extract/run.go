@@ -1,0 +1,132 @@
+package extract
+
+import "bytes"
+
+// analyze splits one run into address and domain candidates. A run with two or more colons is
+// first tried whole as an IPv6 address; otherwise it is cut at colons and percent signs (ports,
+// schemes, URL escapes) and each part at runs of two or more dots.
+func (s *scanner) analyze(start, end, flags, colons int) {
+	s.base = start
+	s.norm, s.offs = s.text[start:end], nil
+	if flags&fDefang != 0 {
+		s.refang(start, end)
+	}
+	norm := s.norm
+
+	if colons >= 2 && s.ipv6Run(0, len(norm), flags&fDefang != 0) {
+		return
+	}
+
+	defanged := flags&fDefang != 0
+	if flags&fSplit == 0 {
+		s.segment(0, len(norm), defanged)
+		return
+	}
+
+	segLo := 0
+	for k := 0; k <= len(norm); k++ {
+		if k < len(norm) && norm[k] != ':' && norm[k] != '%' {
+			continue
+		}
+		s.segment(segLo, k, defanged)
+		segLo = k + 1
+	}
+}
+
+// refang copies the run into buf with each defang token replaced by '.', filling offs.
+func (s *scanner) refang(start, end int) {
+	t := s.text
+	s.buf, s.offs = s.buf[:0], s.offsBuf[:0]
+	for i := start; i < end; {
+		if class[t[i]]&cOpen != 0 {
+			if n := defangLen(t, i); n > 0 {
+				s.buf = append(s.buf, '.')
+				s.offs = append(s.offs, i)
+				i += n
+				continue
+			}
+		}
+		s.buf = append(s.buf, t[i])
+		s.offs = append(s.offs, i)
+		i++
+	}
+	s.offs = append(s.offs, end)
+	s.norm, s.offsBuf = s.buf, s.offs
+}
+
+// segment cuts norm[lo:hi] at runs of two or more dots: an empty label ends a name, and what
+// follows it is not the start of one ("a..b.com" gives nothing, "example.com..." gives the name).
+func (s *scanner) segment(lo, hi int, defanged bool) {
+	norm := s.norm
+	pieceLo, afterDots := lo, false
+	for k := lo; k < hi; k++ {
+		if norm[k] != '.' || k+1 >= hi || norm[k+1] != '.' {
+			continue
+		}
+		s.piece(pieceLo, k, afterDots, defanged)
+		for k < hi && norm[k] == '.' {
+			k++
+		}
+		pieceLo, afterDots = k, true
+	}
+	s.piece(pieceLo, hi, afterDots, defanged)
+}
+
+// piece classifies one dotted candidate as IPv4 address(es) or a domain name.
+func (s *scanner) piece(lo, hi int, afterDots, defanged bool) {
+	norm := s.norm
+	for hi > lo && norm[hi-1] == '-' {
+		hi--
+	}
+	if hi > lo && norm[hi-1] == '.' {
+		hi--
+	}
+	if afterDots || hi-lo < 3 || bytes.IndexByte(norm[lo:hi], '.') < 0 {
+		return
+	}
+
+	lead := lo
+	for lead < hi && norm[lead] == '-' {
+		lead++
+	}
+
+	numeric, hyphen := true, false
+	for _, b := range norm[lead:hi] {
+		switch {
+		case b == '-':
+			hyphen = true
+		case b != '.' && !isDigit(b):
+			numeric = false
+		}
+	}
+
+	switch {
+	case numeric && !hyphen:
+		s.ipv4(lead, hi)
+	case numeric: // a range such as 10.0.0.1-10.0.0.9 gives both ends
+		pLo := lead
+		for k := lead; k <= hi; k++ {
+			if k == hi || norm[k] == '-' {
+				s.ipv4(pLo, k)
+				pLo = k + 1
+			}
+		}
+	case lead == lo: // "-bad.com" is an option or a typo, not a name
+		s.domain(lo, hi, defanged)
+	}
+}
+
+// cidrAt reports whether text[i:] is a prefix length "/n" with at most maxDigits digits, which
+// makes the address before it a network rather than a host.
+func cidrAt(t []byte, i, maxDigits int) bool {
+	if i >= len(t) || t[i] != '/' {
+		return false
+	}
+
+	k := i + 1
+	for k < len(t) && isDigit(t[k]) {
+		k++
+	}
+
+	return k > i+1 && k-i-1 <= maxDigits && (k == len(t) || !isAlnum(t[k]) && t[k] != '/')
+}
