@@ -1,0 +1,114 @@
+package qualyssim
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Qualys error codes the simulator returns (qualys-api.md §7, Appendix D).
+const (
+	codeUnrecognizedParam = 1901 // 400 Unrecognized parameter(s)
+	codeMissingParam      = 1903 // 400 Missing required parameter(s)
+	codeOnlyOneOf         = 1904 // 400 Please specify only one of these parameters
+	codeInvalidValue      = 1905 // 400 parameter … has invalid value
+	codeMethod            = 1908 // 400 Request method incompatible with parameter(s)
+	codeAtLeastOneOf      = 1922 // 400 Please specify at least one of the following parameters
+	codeConcurrency       = 1960 // 409 concurrency limit
+	codeRateLimit         = 1965 // 409 rate limit
+	codeTruncated         = 1980 // WARNING: record limit exceeded
+	codeBadLogin          = 2000 // 401 Bad Login/Password
+	codeAccountExpired    = 2001 // 200 (!) This account has expired.
+)
+
+// item is one ITEM of a SIMPLE_RETURN ITEM_LIST.
+type item struct{ key, value string }
+
+// apiError is a SIMPLE_RETURN error: HTTP status, CODE, TEXT and optional items.
+type apiError struct {
+	status int
+	code   int
+	text   string
+	items  []item
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("qualys code %d: %s", e.code, e.text) }
+
+func invalidValue(name, value, why string) *apiError {
+	text := fmt.Sprintf("parameter %s has invalid value: %s", name, value)
+	if why != "" {
+		text += " (" + why + ")"
+	}
+
+	return &apiError{status: http.StatusBadRequest, code: codeInvalidValue, text: text}
+}
+
+func missingParam(names string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeMissingParam,
+		text: "Missing required parameter(s): " + names}
+}
+
+func unrecognizedParams(names string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeUnrecognizedParam,
+		text: "Unrecognized parameter(s): " + names}
+}
+
+func onlyOneOf(names string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeOnlyOneOf,
+		text: "Please specify only one of these parameters: " + names}
+}
+
+func atLeastOneOf(names string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeAtLeastOneOf,
+		text: "Please specify at least one of the following parameters: " + names}
+}
+
+// simpleReturnDTD is where SIMPLE_RETURN's DTD lives on the platform; base is our own URL.
+func simpleReturnDTD(base string) string { return base + "/api/2.0/simple_return.dtd" }
+
+// writeSimpleReturn writes a SIMPLE_RETURN document with status, optional CODE, TEXT and items.
+func writeSimpleReturn(w http.ResponseWriter, base string, now time.Time, status int, code int,
+	text string, items []item) {
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(status)
+
+	x := newXW(w)
+	x.prolog("SIMPLE_RETURN", simpleReturnDTD(base))
+	x.open(0, "SIMPLE_RETURN")
+	x.open(1, "RESPONSE")
+	x.time(2, "DATETIME", now)
+
+	if code != 0 {
+		x.text(2, "CODE", strconv.Itoa(code))
+	}
+
+	x.text(2, "TEXT", text)
+
+	if len(items) > 0 {
+		x.open(2, "ITEM_LIST")
+
+		for _, it := range items {
+			x.open(3, "ITEM")
+			x.text(4, "KEY", it.key)
+			x.text(4, "VALUE", it.value)
+			x.close(3, "ITEM")
+		}
+
+		x.close(2, "ITEM_LIST")
+	}
+
+	x.close(1, "RESPONSE")
+	x.close(0, "SIMPLE_RETURN")
+	_ = x.flush()
+}
+
+// writeAPIError writes e as a SIMPLE_RETURN.
+func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, e *apiError) {
+	writeSimpleReturn(w, baseURL(r), s.now(), e.status, e.code, e.text, e.items)
+}
+
+// waitText renders seconds as the platform's "23 hours, 57 minutes and 54 seconds".
+func waitText(sec int) string {
+	return fmt.Sprintf("%d hours, %d minutes and %d seconds", sec/3600, sec%3600/60, sec%60)
+}
