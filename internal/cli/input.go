@@ -99,4 +99,3 @@ func isTerminal(w io.Writer) bool {
 
 	return term.IsTerminal(int(f.Fd()))
 }
-
