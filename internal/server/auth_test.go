@@ -104,9 +104,12 @@ func TestTokenSources(t *testing.T) {
 		token string
 		want  map[string]any
 	}{
-		{"config_file_hash", adminToken, map[string]any{"name": "root", "role": "admin"}},
-		{"qlens_tokens_env", analystToken, map[string]any{"name": "alice", "role": "analyst"}},
-		{"extra_token", "demo-token-1", map[string]any{"name": "demo-analyst", "role": "analyst"}},
+		{"config_file_hash", adminToken,
+			map[string]any{"name": "root", "role": "admin", "scanLaunch": false}},
+		{"qlens_tokens_env", analystToken,
+			map[string]any{"name": "alice", "role": "analyst", "scanLaunch": false}},
+		{"extra_token", "demo-token-1",
+			map[string]any{"name": "demo-analyst", "role": "analyst", "scanLaunch": false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,5 +192,20 @@ func TestBearerParsing(t *testing.T) {
 				t.Errorf("bearer(%q) = %q, %v; want %q, %v", tt.header, got, ok, tt.want, tt.wantOK)
 			}
 		})
+	}
+}
+
+// TestMeSaysWhetherScanLaunchIsOn lets the page hide the Launch Scan button up front.
+func TestMeSaysWhetherScanLaunchIsOn(t *testing.T) {
+	t.Parallel()
+
+	opts := validOptions()
+	opts.EnableScanLaunch = true
+	opts.ScanOptionProfile = "Initial Options"
+	e := setup(t, opts, nil)
+
+	got := e.do("GET", "/api/v1/me", analystToken, nil)
+	if on, _ := got.json(t)["scanLaunch"].(bool); got.status != http.StatusOK || !on {
+		t.Errorf("me = %d %s, want scanLaunch true", got.status, got.body)
 	}
 }

@@ -133,5 +133,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 // handleMe tells the page who the caller is, so it can show or hide the admin link.
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	writeJSON(w, http.StatusOK, map[string]string{"name": p.name, "role": p.role})
+	st := s.engines.current()
+	writeJSON(w, http.StatusOK, map[string]any{"name": p.name, "role": p.role,
+		"scanLaunch": st.opts.EnableScanLaunch})
 }

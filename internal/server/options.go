@@ -160,7 +160,12 @@ func changedKeys(old, next config.Options) []string {
 	return changed
 }
 
+// optionFields renders each option as JSON for comparison. An unset list and an empty one are
+// the same option, so both render as [].
 func optionFields(o config.Options) map[string]json.RawMessage {
+	if len(o.Ignore) == 0 {
+		o.Ignore = []string{}
+	}
 	raw, _ := json.Marshal(o)
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(raw, &m)

@@ -224,3 +224,17 @@ func TestUnconfigured(t *testing.T) {
 		t.Errorf("lookup after configuration: status %d, body %s", got.status, got.body)
 	}
 }
+
+// TestChangedKeysTreatsUnsetAndEmptyListsAlike keeps an untouched ignore list out of the audit.
+func TestChangedKeysTreatsUnsetAndEmptyListsAlike(t *testing.T) {
+	t.Parallel()
+
+	old, next := validOptions(), validOptions()
+	old.Ignore = nil
+	next.Ignore = []string{}
+	next.MaxPages = old.MaxPages + 1
+
+	if diff := cmp.Diff([]string{"maxPages"}, changedKeys(old, next)); diff != "" {
+		t.Errorf("changed keys (-want +got):\n%s", diff)
+	}
+}

@@ -119,8 +119,7 @@ function changes(all) {
   return out;
 }
 
-// TODO: the server's change detection counts an absent (null) ignore list and [] as different;
-// normalising here keeps an untouched list out of the PUT. A server-side fix removes this.
+// normalise treats an absent ignore list as an empty one, so an untouched list is not sent.
 function normalise(key, value) {
   return key === 'ignore' && !value ? [] : value;
 }

@@ -135,8 +135,8 @@ function init() {
   });
 
   showUser().then((who) => {
-    // TODO: GET /api/v1/me does not say whether scan launch is on, so IPv4 cards offer the
-    // button until a launch answers 403; a boolean `scanLaunch` in /me (read here) removes that.
+    // /api/v1/me says whether an admin allows scan launches; a 403 on launch still disables
+    // the buttons, for options changed while the page is open.
     if (who && typeof who.scanLaunch === 'boolean') scanLaunch.allowed = who.scanLaunch;
     if (scanLaunch.allowed === false) scanLaunch.reason = 'Scan launch is disabled by the admin.';
   }).catch((err) => showBanner(err.message));
