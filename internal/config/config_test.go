@@ -237,3 +237,19 @@ func TestSecret_never_prints(t *testing.T) {
 		t.Error("Reveal lost the value")
 	}
 }
+
+// TestLoad_example_file keeps the README's example config loadable and valid with a password.
+func TestLoad_example_file(t *testing.T) {
+	t.Parallel()
+	f, err := Load(filepath.Join("..", "..", "qlens.example.yaml"),
+		envOf(map[string]string{"QLENS_PASSWORD": "p"}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if err := f.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if diff := cmp.Diff(Defaults().CacheTTL, f.CacheTTL); diff != "" {
+		t.Errorf("example TTLs drift from the defaults (-want +got):\n%s", diff)
+	}
+}
