@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qlens/qlens/internal/lookup"
 	"github.com/qlens/qlens/internal/render"
 )
 
@@ -18,15 +19,13 @@ capability (host detections, KnowledgeBase, scan list, asset search) and report 
 account may do. Exit code 2 for invalid options, 1 when a check fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, stop, err := connect(cmd.Context(), g, demo)
+			var results []lookup.CheckResult
+			err := withEngine(cmd.Context(), g, demo, func(eng *lookup.Engine) (err error) {
+				results, err = eng.Check(cmd.Context())
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			defer stop()
-
-			results, err := eng.Check(cmd.Context())
-			if err != nil {
-				return lookupError(err)
 			}
 			if asJSON {
 				if err := render.JSON(cmd.OutOrStdout(), map[string]any{"checks": results}); err != nil {

@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/qlens/qlens/internal/config"
 	"github.com/qlens/qlens/internal/lookup"
@@ -49,6 +45,22 @@ func connect(ctx context.Context, g *globals, demo bool) (*lookup.Engine, func()
 	return eng, stop, nil
 }
 
+// withEngine connects, runs do, and stops what connect started; an error of do is mapped to
+// its exit code.
+func withEngine(ctx context.Context, g *globals, demo bool, do func(*lookup.Engine) error) error {
+	eng, stop, err := connect(ctx, g, demo)
+	if err != nil {
+		return err
+	}
+	defer stop()
+
+	if err := do(eng); err != nil {
+		return lookupError(err)
+	}
+
+	return nil
+}
+
 // demoOptions points opts at the simulator with its demo account, and allows scan launches.
 func demoOptions(opts config.Options, url string) config.Options {
 	opts.URL = url
@@ -64,30 +76,21 @@ func demoOptions(opts config.Options, url string) config.Options {
 // startSimulator serves the simulator on a loopback port until ctx ends or stop is called.
 // Its rate window is generous so a long demo session never hits it.
 func startSimulator(ctx context.Context, logger *slog.Logger) (string, func(), error) {
-	sim, err := qualyssim.New(qualyssim.Config{
-		RateLimit: 1_000_000,
-		Logger:    logger,
-	})
-	if err != nil {
-		return "", nil, fmt.Errorf("start simulator: %w", err)
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	urls := make(chan string, 1)
+	errc := make(chan error, 1)
+	cfg := qualyssim.Config{RateLimit: 1_000_000, Logger: logger}
+	go func() { errc <- qualyssim.Serve(ctx, "", cfg, func(url string) { urls <- url }) }()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("start simulator: %w", err)
-	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("simulator stopped", "error", err)
+	select {
+	case url := <-urls:
+		stop := func() {
+			cancel()
+			<-errc
 		}
-	}()
-
-	stop := func() {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
+		return url, stop, nil
+	case err := <-errc:
+		cancel()
+		return "", nil, fmt.Errorf("start simulator: %w", err)
 	}
-
-	return "http://" + ln.Addr().String(), stop, nil
 }

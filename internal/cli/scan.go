@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qlens/qlens/internal/lookup"
+	"github.com/qlens/qlens/internal/model"
 	"github.com/qlens/qlens/internal/render"
 )
 
@@ -27,15 +29,13 @@ same IP within scanDedupWindow returns the first scan.`,
 		Example: "  qlens scan launch --demo 10.0.0.5",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, stop, err := connect(cmd.Context(), g, demo)
+			var res model.ScanLaunch
+			err := withEngine(cmd.Context(), g, demo, func(eng *lookup.Engine) (err error) {
+				res, err = eng.LaunchScan(cmd.Context(), args[0], actor())
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			defer stop()
-
-			res, err := eng.LaunchScan(cmd.Context(), args[0], actor())
-			if err != nil {
-				return lookupError(err)
 			}
 			if asJSON {
 				return render.JSON(cmd.OutOrStdout(), res)
@@ -53,15 +53,13 @@ same IP within scanDedupWindow returns the first scan.`,
 		Example: "  qlens scan status scan/1733253000.12345",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, stop, err := connect(cmd.Context(), g, demo)
+			var s model.Scan
+			err := withEngine(cmd.Context(), g, demo, func(eng *lookup.Engine) (err error) {
+				s, err = eng.ScanStatus(cmd.Context(), args[0])
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			defer stop()
-
-			s, err := eng.ScanStatus(cmd.Context(), args[0])
-			if err != nil {
-				return lookupError(err)
 			}
 			if asJSON {
 				return render.JSON(cmd.OutOrStdout(), s)

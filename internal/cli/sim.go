@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,14 +26,9 @@ subscription. Explore it with curl:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Logger = g.logger()
-			sim, err := qualyssim.New(cfg)
-			if err != nil {
-				return usage(err)
-			}
+			ready := func(url string) { fmt.Fprintln(cmd.OutOrStdout(), qualyssim.ListenMessage(url)) }
 
-			return failed(serveUntilDone(cmd.Context(), addr, sim, func(url string) {
-				fmt.Fprintf(cmd.OutOrStdout(), "qualys simulator listening on %s\n", url)
-			}))
+			return failed(qualyssim.Serve(cmd.Context(), addr, cfg, ready))
 		},
 	}
 	f := cmd.Flags()
@@ -55,32 +45,4 @@ subscription. Explore it with curl:
 	f.DurationVar(&cfg.RateWindow, "rate-window", qualyssim.DefaultRateWindow, "rate window")
 
 	return cmd
-}
-
-// serveUntilDone serves h on addr until ctx ends, then shuts down gracefully. ready is called
-// with the base URL once the listener is open.
-func serveUntilDone(ctx context.Context, addr string, h http.Handler, ready func(url string)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
-	ready("http://" + ln.Addr().String())
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shut down: %w", err)
-	}
-
-	return nil
 }
