@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/qlens/qlens/internal/extract"
 	"github.com/qlens/qlens/internal/model"
@@ -196,5 +199,35 @@ func TestSim_prints_one_line_and_stops(t *testing.T) {
 	go io.Copy(io.Discard, pr)
 	if code := <-done; code != ExitOK {
 		t.Errorf("exit %d after cancel, want 0", code)
+	}
+}
+
+func TestExtract_marks_the_ignore_list(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := dir + "/qlens.yaml"
+	if err := os.WriteFile(path, []byte("ignore: [10.9.0.0/16, lab.example.com]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	out, stderr, code := run(t, "", nil, "--config", path, "extract", "--json",
+		"10.9.1.2 10.8.1.2 db.lab.example.com notlab.example.com")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Entities []extract.Entity `json:"entities"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	skips := map[string]string{}
+	for _, e := range got.Entities {
+		skips[e.Value] = e.Skip
+	}
+	want := map[string]string{"10.9.1.2": extract.SkipIgnored, "10.8.1.2": "",
+		"db.lab.example.com": extract.SkipIgnored, "notlab.example.com": ""}
+	if diff := cmp.Diff(want, skips); diff != "" {
+		t.Errorf("skips (-want +got):\n%s", diff)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/qlens/qlens/internal/config"
 	"github.com/qlens/qlens/internal/extract"
+	"github.com/qlens/qlens/internal/lookup"
 	"github.com/qlens/qlens/internal/render"
 )
 
@@ -22,7 +23,7 @@ the organisation's own QID format is found too.`,
   qlens extract --json --file ticket.txt
   cat alert.log | qlens extract`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			x, err := extractor(g)
+			x, ignore, err := extractor(g)
 			if err != nil {
 				return err
 			}
@@ -32,6 +33,7 @@ the organisation's own QID format is found too.`,
 			}
 
 			entities := x.Extract(text)
+			ignore.Mark(entities)
 			if entities == nil {
 				entities = []extract.Entity{}
 			}
@@ -49,12 +51,12 @@ the organisation's own QID format is found too.`,
 	return cmd
 }
 
-// extractor builds the extractor from the custom QID options only: extraction needs no
-// connection settings.
-func extractor(g *globals) (*extract.Extractor, error) {
+// extractor builds the extractor and the ignore list from the options; extraction needs no
+// connection settings, so those are not validated here.
+func extractor(g *globals) (*extract.Extractor, lookup.IgnoreList, error) {
 	f, err := config.Load(g.configPath, g.env.Getenv)
 	if err != nil {
-		return nil, usage(err)
+		return nil, nil, usage(err)
 	}
 
 	x, err := extract.New(extract.Options{
@@ -62,8 +64,12 @@ func extractor(g *globals) (*extract.Extractor, error) {
 		CustomQIDValuePattern: f.CustomQIDValueRegex,
 	})
 	if err != nil {
-		return nil, usage(err)
+		return nil, nil, usage(err)
+	}
+	ignore, err := lookup.NewIgnoreList(f.Ignore)
+	if err != nil {
+		return nil, nil, usage(err)
 	}
 
-	return x, nil
+	return x, ignore, nil
 }

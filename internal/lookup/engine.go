@@ -51,7 +51,7 @@ type Engine struct {
 	client    *qualys.Client
 	extractor *extract.Extractor
 	cache     *Cache
-	ignore    []config.Ignore
+	ignore    IgnoreList
 	tenant    string        // cache key prefix: subscription and credential fingerprint
 	slots     chan struct{} // caps parallel Qualys calls at opts.Concurrency
 }
@@ -63,13 +63,9 @@ func New(opts config.Options, deps Deps) (*Engine, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	ignore := make([]config.Ignore, 0, len(opts.Ignore))
-	for _, entry := range opts.Ignore {
-		ig, err := config.ParseIgnore(entry)
-		if err != nil {
-			return nil, fmt.Errorf("parse ignore list: %w", err)
-		}
-		ignore = append(ignore, ig)
+	ignore, err := NewIgnoreList(opts.Ignore)
+	if err != nil {
+		return nil, err
 	}
 
 	ex, err := extract.New(extract.Options{
@@ -139,11 +135,7 @@ type Request struct {
 // ones (Skip "ignored").
 func (e *Engine) Extract(text []byte) []extract.Entity {
 	ents := e.extractor.Extract(text)
-	for i := range ents {
-		if ents[i].Skip == "" && e.ignored(ents[i]) {
-			ents[i].Skip = extract.SkipIgnored
-		}
-	}
+	e.ignore.Mark(ents)
 
 	return ents
 }

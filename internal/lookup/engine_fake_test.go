@@ -249,9 +249,9 @@ func TestLookupShapeContract(t *testing.T) {
 		summaries = append(summaries, r.Summary)
 	}
 	want := [][]string{
-		{"Hosts: 1", "Detections: 1", "Sev 4-5: 1", "Scans: 1"},
+		{"Host Detections: 1", "Detections: 1", "Sev 4-5: 1", "Scans: 1"},
 		{"Skipped: loopback"},
-		{"KB Records: 1", "Hosts: 1", "Detections: 2", "Sev 4-5: 2"},
+		{"KB Records: 1", "Host Detections: 1", "Detections: 2", "Sev 4-5: 2"},
 	}
 	if diff := cmp.Diff(want, summaries); diff != "" {
 		t.Errorf("summaries (-want +got):\n%s", diff)

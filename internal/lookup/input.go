@@ -36,7 +36,7 @@ func (e *Engine) entitiesFromRefs(refs []EntityRef) ([]extract.Entity, error) {
 		}
 		seen[key] = true
 
-		if ent.Skip == "" && e.ignored(ent) {
+		if ent.Skip == "" && e.ignore.Covers(ent) {
 			ent.Skip = extract.SkipIgnored
 		}
 		out = append(out, ent)
@@ -151,31 +151,6 @@ func canonicalDomain(s string) (string, bool) {
 	}
 
 	return d, true
-}
-
-// ignored reports whether the admin's ignore list covers ent.
-func (e *Engine) ignored(ent extract.Entity) bool {
-	switch ent.Type {
-	case extract.IPv4, extract.IPv6:
-		addr, err := netip.ParseAddr(ent.Value)
-		if err != nil {
-			return false
-		}
-		addr = addr.Unmap()
-		for _, ig := range e.ignore {
-			if ig.Prefix.IsValid() && ig.Prefix.Contains(addr) {
-				return true
-			}
-		}
-	case extract.Domain:
-		for _, ig := range e.ignore {
-			if ig.Domain != "" && domainMatches(ent.Value, ig.Domain) {
-				return true
-			}
-		}
-	}
-
-	return false
 }
 
 // domainMatches reports whether name is domain or one of its subdomains, on a label boundary:

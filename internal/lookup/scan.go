@@ -93,7 +93,7 @@ func (e *Engine) launchTarget(ip string) (netip.Addr, error) {
 		return netip.Addr{}, fmt.Errorf("%w: %s is a %s address and is not scanned", ErrBadInput,
 			addr, skip)
 	}
-	if e.ignored(extract.Entity{Type: extract.IPv4, Value: addr.String()}) {
+	if e.ignore.Covers(extract.Entity{Type: extract.IPv4, Value: addr.String()}) {
 		return netip.Addr{}, fmt.Errorf("%w: %s is on the ignore list and is not scanned",
 			ErrBadInput, addr)
 	}

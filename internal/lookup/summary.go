@@ -9,7 +9,8 @@ import (
 	"github.com/qlens/qlens/internal/model"
 )
 
-// summary gives the short tags of a result: hosts and detections counted separately, the
+// summary gives the short tags of a result: the seed's "Host Detections: N" (hosts), "KB
+// Records: N" and "Scans: N", plus the detections on those hosts counted apart, the
 // urgent ones (severity 4 and 5) apart, "at least" when a page cap cut a list, and no count
 // at all for a source that failed (a zero there would be a lie).
 func summary(typ extract.Type, r model.Result, failed map[string]bool) []string {
@@ -38,7 +39,7 @@ func summary(typ extract.Type, r model.Result, failed map[string]bool) []string 
 				}
 			}
 		}
-		tags = append(tags, count("Hosts", len(r.HostDetections), model.ListHostDetections),
+		tags = append(tags, count("Host Detections", len(r.HostDetections), model.ListHostDetections),
 			count("Detections", dets, model.ListHostDetections))
 		if urgent > 0 {
 			tags = append(tags, count("Sev 4-5", urgent, model.ListHostDetections))
