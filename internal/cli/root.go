@@ -69,6 +69,7 @@ func usage(err error) error {
 type globals struct {
 	configPath string
 	logLevel   string
+	logFormat  string
 	env        Env
 }
 
@@ -83,7 +84,12 @@ func (g *globals) logger() *slog.Logger {
 		level = slog.LevelError
 	}
 
-	return slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(g.logFormat, "json") {
+		return slog.New(slog.NewJSONHandler(g.env.Stderr, opts))
+	}
+
+	return slog.New(slog.NewTextHandler(g.env.Stderr, opts))
 }
 
 func (g *globals) terminal(w io.Writer) bool {
@@ -146,7 +152,9 @@ Exit codes: 0 success, 1 a lookup or Qualys call failed, 2 bad usage or invalid 
 	})
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "YAML options file")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn",
-		"log level on stderr: debug, info, warn, error")
+		"log level on stderr: debug, info, warn, error (serve: info)")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text",
+		"log format on stderr: text or json")
 
 	root.AddCommand(newVersion(g), newExtract(g), newLookup(g), newScan(g), newCheck(g),
 		newServe(g), newSim(g))

@@ -38,6 +38,9 @@ the page's address with a demo analyst token and a demo admin token.`,
   QLENS_TOKENS=alice:analyst:$(openssl rand -hex 16) qlens serve --config qlens.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("log-level") {
+				g.logLevel = "info" // a service logs its requests
+			}
 			f, err := config.Load(g.configPath, g.env.Getenv)
 			if err != nil {
 				return usage(err)
