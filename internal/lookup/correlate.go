@@ -197,10 +197,6 @@ func bySeverity(x, y model.Detection) int {
 
 // filterSeverity drops detections below minSev, and hosts left with none unless keep, and
 // orders the rest by severity. It builds new slices: the cached hosts are shared.
-//
-// TODO: Qualys's host detection list leaves out hosts with no open detection, so an address
-// or domain whose hosts are all clean shows no host; a host list call for those keys would
-// show them with an empty detection list.
 func filterSeverity(hosts []model.Host, minSev int, keep bool) []model.Host {
 	out := make([]model.Host, 0, len(hosts))
 	for _, h := range hosts {

@@ -35,7 +35,8 @@ func TestLookupCallsPerBatch(t *testing.T) {
 				{extract.IPv4, "10.0.0.1"}, {extract.IPv4, "10.0.0.2"}, {extract.IPv4, "10.0.0.3"},
 				{extract.IPv4, "10.0.0.4"}, {extract.IPv4, "10.0.0.5"},
 			},
-			want: map[string]int{epDetection: 3, epScanList: 3},
+			// 10.0.0.2 to .4 have no detection: their two batches ask the host list once each.
+			want: map[string]int{epDetection: 3, epHostList: 2, epScanList: 3},
 		},
 		{
 			name:      "domains_search_per_field_then_one_detection_call",
@@ -124,5 +125,60 @@ func TestLookupWarmCacheAndRefresh(t *testing.T) {
 	}
 	if diff := cmp.Diff(digests(cold), digests(warm)); diff != "" {
 		t.Errorf("warm results differ from cold (-cold +warm):\n%s", diff)
+	}
+}
+
+// TestLookupShowsKnownHostWithoutDetections tells "known to Qualys, nothing open" apart from
+// "not in the subscription", at the cost of one host list call for the addresses left empty.
+func TestLookupShowsKnownHostWithoutDetections(t *testing.T) {
+	t.Parallel()
+
+	fake := newFakeQualys()
+	e := newTestEngine(t, fake.start(t))
+
+	got, err := e.Lookup(t.Context(), Request{Entities: []EntityRef{
+		{extract.IPv4, "10.0.0.20"}, {extract.IPv4, "10.0.0.99"}, {extract.IPv4, "10.0.0.1"},
+	}})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+
+	clean, unknown, known := got.Results[0], got.Results[1], got.Results[2]
+	if len(clean.HostDetections) != 1 || clean.HostDetections[0].DNS != "clean.lab.example.org" ||
+		len(clean.HostDetections[0].Detections) != 0 {
+		t.Errorf("clean host = %+v, want one host with no detections", clean.HostDetections)
+	}
+	if diff := cmp.Diff([]string{"Host Detections: 1", "Detections: 0", "Scans: 0"},
+		clean.Summary); diff != "" {
+		t.Errorf("clean summary (-want +got):\n%s", diff)
+	}
+	if len(unknown.HostDetections) != 0 {
+		t.Errorf("unknown address has hosts: %+v", unknown.HostDetections)
+	}
+	if len(known.HostDetections) != 1 || len(known.HostDetections[0].Detections) != 3 {
+		t.Errorf("10.0.0.1 = %+v", known.HostDetections)
+	}
+	if n := fake.callCount(epHostList); n != 1 {
+		t.Errorf("host list calls = %d, want 1 (for the two empty addresses together)", n)
+	}
+}
+
+// TestLookupDomainShowsHostWithoutDetections: a domain's host with nothing open still shows.
+func TestLookupDomainShowsHostWithoutDetections(t *testing.T) {
+	t.Parallel()
+
+	fake := newFakeQualys()
+	e := newTestEngine(t, fake.start(t))
+
+	got, err := e.Lookup(t.Context(), Request{Entities: []EntityRef{
+		{extract.Domain, "lab.example.org"},
+	}})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+
+	hosts := got.Results[0].HostDetections
+	if len(hosts) != 1 || hosts[0].ID != 120 || len(hosts[0].Detections) != 0 {
+		t.Errorf("hosts = %+v, want host 120 with no detections", hosts)
 	}
 }

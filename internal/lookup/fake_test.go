@@ -86,6 +86,7 @@ func newFakeQualys() *fakeQualys {
 			{id: 110, ip: "10.0.0.10", dns: "db.notcorp.example.com",
 				lastScan: "2024-01-01T12:34:00Z",
 				dets:     []fakeDet{{qid: 5000, sev: 5, results: "seen at 12:34 by QID 1234 probe"}}},
+			{id: 120, ip: "10.0.0.20", dns: "clean.lab.example.org"}, // no open detection
 		},
 		vulns: []fakeVuln{
 			{qid: 1234, sev: 3, title: "Weak cipher"},
@@ -179,7 +180,7 @@ func (f *fakeQualys) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			`<ITEM><KEY>ID</KEY><VALUE>777</VALUE></ITEM></ITEM_LIST>`+
 			`<TEXT>New vm scan launched</TEXT></RESPONSE></SIMPLE_RETURN>`)
 	case epHostList:
-		f.writeHostList(w)
+		f.writeHostList(w, form)
 	case epAssets:
 		f.writeAssets(w, string(body))
 	default:
@@ -317,9 +318,15 @@ func (f *fakeQualys) writeScans(w io.Writer, form url.Values) {
 	fmt.Fprint(w, `</SCAN_LIST></RESPONSE></SCAN_LIST_OUTPUT>`)
 }
 
-func (f *fakeQualys) writeHostList(w io.Writer) {
+func (f *fakeQualys) writeHostList(w io.Writer, form url.Values) {
+	ips, ipv6, ids := listParam(form, "ips"), listParam(form, "ipv6"), listParam(form, "ids")
+
 	fmt.Fprint(w, `<HOST_LIST_OUTPUT><RESPONSE><HOST_LIST>`)
 	for _, h := range f.hosts {
+		if (ips != nil && !slices.Contains(ips, h.ip)) || (ipv6 != nil && h.ipv6 == "") ||
+			(ids != nil && !slices.Contains(ids, strconv.FormatInt(h.id, 10))) {
+			continue
+		}
 		fmt.Fprintf(w, "<HOST><DNS>%s</DNS><ID>%d</ID><IP>%s</IP><DNS_DATA><FQDN>%s</FQDN>"+
 			"</DNS_DATA></HOST>", h.dns, h.id, h.ip, h.fqdn)
 	}

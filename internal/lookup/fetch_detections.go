@@ -15,13 +15,17 @@ import (
 // qualys: POST /api/5.0/fo/asset/host/vm/detection/ action=list (through the client)
 
 // fetchByIPv4 asks for the detections of every host of the IPv4 addresses (ips=) and files
-// each host under its own address, compared as parsed addresses.
+// each host under its own address, compared as parsed addresses. Addresses that no detection
+// names are asked of the host list, so a known host without open detections still shows.
 func (e *Engine) fetchByIPv4(ctx context.Context, ids []string) map[string]outcome[hostSet] {
 	return e.detections(ctx, ids,
 		func(batch []string) qualys.DetectionQuery { return qualys.DetectionQuery{IPs: batch} },
 		func(h qualys.Host, add func(string, model.Host)) {
 			add(canonicalIP(h.IP), toHost(h, h.Detections))
-		})
+		},
+		e.cleanHosts(func(missing []string) qualys.HostListQuery {
+			return qualys.HostListQuery{IPs: missing}
+		}, func(h qualys.HostRecord) string { return canonicalIP(h.IP) }))
 }
 
 // fetchByIPv6 is fetchByIPv4 for IPv6 addresses, sent as ipv6= and never mixed into ips=.
@@ -30,10 +34,36 @@ func (e *Engine) fetchByIPv6(ctx context.Context, ids []string) map[string]outco
 		func(batch []string) qualys.DetectionQuery { return qualys.DetectionQuery{IPv6: batch} },
 		func(h qualys.Host, add func(string, model.Host)) {
 			add(canonicalIP(h.IPv6), toHost(h, h.Detections))
-		})
+		},
+		e.cleanHosts(func(missing []string) qualys.HostListQuery {
+			return qualys.HostListQuery{IPv6: missing}
+		}, func(h qualys.HostRecord) string { return canonicalIP(h.IPv6) }))
 }
 
-// fetchByHostID asks for the detections of hosts by id (ids=), for domain lookups.
+// cleanFunc completes a detection answer: it gets the keys no detection named and adds hosts
+// (without detections) under them.
+type cleanFunc func(ctx context.Context, missing []string, add func(string, model.Host)) error
+
+// cleanHosts asks the host list (one call for the batch) for the addresses no detection named,
+// and files each host it knows under its address with an empty detection list.
+func (e *Engine) cleanHosts(query func(missing []string) qualys.HostListQuery,
+	key func(qualys.HostRecord) string) cleanFunc {
+	return func(ctx context.Context, missing []string, add func(string, model.Host)) error {
+		_, err := e.client.Hosts(ctx, query(missing), func(h qualys.HostRecord) error {
+			add(key(h), recordToHost(h))
+
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("list hosts without detections: %w", err)
+		}
+
+		return nil
+	}
+}
+
+// fetchByHostID asks for the detections of hosts by id (ids=), for domain lookups; hosts
+// without open detections come from the host list.
 func (e *Engine) fetchByHostID(ctx context.Context, ids []string) map[string]outcome[hostSet] {
 	return e.detections(ctx, ids,
 		func(batch []string) qualys.DetectionQuery {
@@ -41,7 +71,10 @@ func (e *Engine) fetchByHostID(ctx context.Context, ids []string) map[string]out
 		},
 		func(h qualys.Host, add func(string, model.Host)) {
 			add(itoa64(h.ID), toHost(h, h.Detections))
-		})
+		},
+		e.cleanHosts(func(missing []string) qualys.HostListQuery {
+			return qualys.HostListQuery{IDs: atoi64Keys(missing)}
+		}, func(h qualys.HostRecord) string { return itoa64(h.ID) }))
 }
 
 // fetchByQID asks for the hosts carrying the QIDs (qids=) and files under each QID the hosts
@@ -60,15 +93,16 @@ func (e *Engine) fetchByQID(ctx context.Context, ids []string) map[string]outcom
 			for _, qid := range slices.Sorted(maps.Keys(byQID)) {
 				add(itoa(qid), toHost(h, byQID[qid]))
 			}
-		})
+		}, nil)
 }
 
 // detections runs one detection call per batch of ids; file gives each answered host to the
-// keys it belongs to, and only requested keys keep it. Every requested key gets an answer,
-// empty when Qualys knows no host for it.
+// keys it belongs to, and only requested keys keep it. clean, when set, completes the keys no
+// detection named. Every requested key gets an answer, empty when Qualys knows no host for it.
 func (e *Engine) detections(ctx context.Context, ids []string,
 	query func(batch []string) qualys.DetectionQuery,
 	file func(h qualys.Host, add func(string, model.Host)),
+	clean cleanFunc,
 ) map[string]outcome[hostSet] {
 	return inBatches(ctx, e, ids,
 		func(ctx context.Context, batch []string) (map[string]outcome[hostSet], error) {
@@ -90,6 +124,11 @@ func (e *Engine) detections(ctx context.Context, ids []string,
 			if err != nil {
 				return nil, fmt.Errorf("list host detections: %w", err)
 			}
+			if missing := emptyKeys(batch, sets); clean != nil && len(missing) > 0 {
+				if err := clean(ctx, missing, add); err != nil {
+					return nil, err
+				}
+			}
 
 			out := make(map[string]outcome[hostSet], len(batch))
 			for id, s := range sets {
@@ -99,6 +138,18 @@ func (e *Engine) detections(ctx context.Context, ids []string,
 
 			return out, nil
 		})
+}
+
+// emptyKeys lists, in batch order, the keys that no host was filed under.
+func emptyKeys(batch []string, sets map[string]*hostSet) []string {
+	var out []string
+	for _, id := range batch {
+		if len(sets[id].hosts) == 0 {
+			out = append(out, id)
+		}
+	}
+
+	return out
 }
 
 // canonicalIP is an address in netip's standard form, "" when it does not parse.

@@ -29,6 +29,22 @@ func toHost(h qualys.Host, dets []qualys.Detection) model.Host {
 	return out
 }
 
+// recordToHost is a host of the host list: known to Qualys, with no open detection.
+func recordToHost(h qualys.HostRecord) model.Host {
+	return model.Host{
+		ID:             h.ID,
+		AssetID:        h.AssetID,
+		IP:             h.IP,
+		IPv6:           h.IPv6,
+		DNS:            firstNonEmpty(h.DNS, h.FQDN),
+		NetBIOS:        h.NetBIOS,
+		OS:             h.OS,
+		TrackingMethod: h.TrackingMethod,
+		LastScan:       timePtr(h.LastScan),
+		Detections:     []model.Detection{},
+	}
+}
+
 func toDetection(d qualys.Detection) model.Detection {
 	factors := make([]model.QDSFactor, 0, len(d.QDSFactors))
 	for _, f := range d.QDSFactors {
