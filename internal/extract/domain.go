@@ -48,16 +48,13 @@ func (s *scanner) domain(lo, hi int, defanged bool) {
 			return
 		}
 	} else {
-		for _, b := range name {
-			if isUpper(b) {
-				b += 'a' - 'A'
-			}
-			s.arena = append(s.arena, b)
-		}
+		s.arena = append(s.arena, name...)
+		lowerASCII(s.arena[keyLo+1:])
 	}
 
 	value := s.arena[keyLo+1:]
-	if !s.validName(value, defanged || urlContext(t, rawLo) || emailContext(t, rawLo)) {
+	context := defanged || urlContext(t, rawLo) || emailContext(t, rawLo)
+	if !s.validName(value, labels, !high, context) {
 		s.arena = s.arena[:keyLo]
 		return
 	}
@@ -65,28 +62,32 @@ func (s *scanner) domain(lo, hi int, defanged bool) {
 	s.addHit(rawLo, rawHi, keyLo, "")
 }
 
-// validName checks a lower-case ASCII name: length limits, an ICANN suffix with at least one
-// label before it, no '_' in the registrable part, and the file-name guard.
-func (s *scanner) validName(value []byte, context bool) bool {
+// validName checks a lower-case ASCII name of the given number of labels: length limits, an
+// ICANN suffix with at least one label before it, no '_' in the registrable part, and the
+// file-name guard. ascii says the name is the raw one lower-cased, whose TLD knownBadTLD passed.
+func (s *scanner) validName(value []byte, labels int, ascii, context bool) bool {
 	if len(value) > 253 {
 		return false
 	}
 
 	labelStart := 0
-	for k := 0; k <= len(value); k++ {
-		if k == len(value) || value[k] == '.' {
+	for k, b := range value {
+		if b == '.' {
 			if k-labelStart > 63 || k == labelStart {
 				return false
 			}
 			labelStart = k + 1
 		}
 	}
-	tld := value[bytes.LastIndexByte(value, '.')+1:]
+	tld := value[labelStart:]
+	if len(tld) > 63 {
+		return false
+	}
 	if !validTLD(tld) {
 		return false
 	}
 
-	suffixLen := s.icannSuffixLen(value, tld)
+	suffixLen := s.icannSuffixLen(value, tld, ascii)
 	if suffixLen <= 0 || suffixLen >= len(value) {
 		return false
 	}
@@ -97,14 +98,60 @@ func (s *scanner) validName(value []byte, context bool) bool {
 		return false
 	}
 
-	twoLabels := strings.Count(name, ".") == 1
-	return context || !twoLabels || !fileTLDs[string(tld)]
+	return context || labels != 2 || !isFileTLD(tld)
+}
+
+// fileTLDKeys holds fileTLDs packed by packTLD, for a lookup without hashing a string.
+var fileTLDKeys = func() (keys []uint64) {
+	for tld := range fileTLDs {
+		keys = append(keys, packTLD([]byte(tld)))
+	}
+	return keys
+}()
+
+// packTLD packs a label of at most 7 bytes with its length into one word, or returns 0.
+func packTLD(tld []byte) uint64 {
+	if len(tld) > 7 {
+		return 0
+	}
+
+	k := uint64(len(tld))
+	for _, b := range tld {
+		k = k<<8 | uint64(b)
+	}
+
+	return k
+}
+
+// isFileTLD reports whether tld is one of fileTLDs.
+func isFileTLD(tld []byte) bool {
+	k := packTLD(tld)
+	if k == 0 {
+		return false
+	}
+
+	for _, f := range fileTLDKeys {
+		if f == k {
+			return true
+		}
+	}
+
+	return false
+}
+
+// lowerASCII lower-cases the ASCII letters of b in place.
+func lowerASCII(b []byte) {
+	for k, c := range b {
+		if c-'A' < 26 {
+			b[k] = c + 'a' - 'A'
+		}
+	}
 }
 
 // knownBadTLD reports whether this call already found tld (any case) not to be an ICANN TLD,
 // so that repeated code names (config.yaml, com.example.Handler) cost one lookup.
 func (s *scanner) knownBadTLD(tld []byte) bool {
-	if len(s.badTLDs) == 0 || len(tld) > 63 {
+	if len(s.badTLDs.ents) == 0 || len(tld) > 63 {
 		return false
 	}
 
@@ -115,30 +162,31 @@ func (s *scanner) knownBadTLD(tld []byte) bool {
 		}
 		buf[k] = b
 	}
+	_, bad := s.badTLDs.get(buf[:len(tld)])
 
-	return s.badTLDs[string(buf[:len(tld)])]
+	return bad
 }
 
 // icannSuffixLen returns the length of name's ICANN public suffix, or -1, through the memos:
 // publicsuffix.PublicSuffix costs a failed IP parse (with an allocation) on every call.
-func (s *scanner) icannSuffixLen(name, tld []byte) int {
-	if s.badTLDs[string(tld)] {
-		return -1
+// tldChecked says knownBadTLD already answered no for this very tld.
+func (s *scanner) icannSuffixLen(name, tld []byte, tldChecked bool) int {
+	if !tldChecked {
+		if _, bad := s.badTLDs.get(tld); bad {
+			return -1
+		}
 	}
-	if n, ok := s.suffixes[string(name)]; ok {
-		return n
-	}
-	if s.suffixes == nil {
-		s.suffixes, s.badTLDs = make(map[string]int), make(map[string]bool)
+	if n, ok := s.suffixes.get(name); ok {
+		return int(n)
 	}
 
 	n := -1
 	if suffix := icannSuffix(string(name)); suffix != "" {
 		n = len(suffix)
 	} else if _, icann := publicsuffix.PublicSuffix(string(tld)); !icann {
-		s.badTLDs[string(tld)] = true
+		s.badTLDs.put(tld, 1)
 	}
-	s.suffixes[string(name)] = n
+	s.suffixes.put(name, int32(n))
 
 	return n
 }

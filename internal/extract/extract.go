@@ -9,6 +9,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // Extractor finds indicators in text. It is immutable after New and safe for concurrent use.
@@ -75,17 +76,18 @@ func Extract(text []byte) []Entity {
 // canonical value) once with every span. Spans are byte offsets into text, which may hold
 // invalid UTF-8.
 func (x *Extractor) Extract(text []byte) []Entity {
-	s := scanner{x: x, text: text, hits: make([]hit, 0, 16+len(text)/512),
-		arena: make([]byte, 0, 64+len(text)/64)}
+	s := getScanner(x, text)
+	defer putScanner(s)
+
 	s.scan()
-	hits := resolveOverlaps(s.hits, s.arena)
+	s.hits = resolveOverlaps(s.hits, s.arena)
 
 	if x.custom != nil {
-		hits = x.appendCustom(hits, text, &s.arena)
-		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.start, b.start) })
+		s.hits = x.appendCustom(s.hits, text, &s.arena)
+		sortHits(s.hits)
 	}
 
-	return group(text, hits, s.arena)
+	return s.group()
 }
 
 // hit is one occurrence before grouping. Its key (type code then canonical value) lives in the
@@ -115,6 +117,15 @@ func skipCode(reason string) uint8 {
 	return 0
 }
 
+// sortHits sorts hits by start, stably. The scanner emits them almost in order, so a check
+// that they already are saves the sort.
+func sortHits(hits []hit) {
+	byStart := func(a, b hit) int { return cmp.Compare(a.start, b.start) }
+	if !slices.IsSortedFunc(hits, byStart) {
+		slices.SortStableFunc(hits, byStart)
+	}
+}
+
 // priority breaks ties between equal-length overlapping hits: CVE > QID > IP > domain.
 func priority(t Type) int {
 	switch t {
@@ -132,7 +143,7 @@ func priority(t Type) int {
 // resolveOverlaps sorts the built-in hits and keeps, of any overlapping pair, the longer one
 // (ties by priority, then the earlier one).
 func resolveOverlaps(hits []hit, arena []byte) []hit {
-	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.start, b.start) })
+	sortHits(hits)
 
 	kept := hits[:0]
 	for _, h := range hits {
@@ -152,71 +163,83 @@ func resolveOverlaps(hits []hit, arena []byte) []hit {
 	return kept
 }
 
-// group folds hits (sorted by start) into entities keyed by type and canonical value. All
-// strings share two allocations (the keys and the raw texts) and all spans share one array, so
+// group folds the hits (sorted by start) into entities keyed by type and canonical value. All
+// strings share one allocation (the values and the raw texts) and all spans share one array, so
 // the cost follows the number of hits, not of entities.
-func group(text []byte, hits []hit, arena []byte) []Entity {
+func (s *scanner) group() []Entity {
+	hits, arena, text := s.hits, s.arena, s.text
 	if len(hits) == 0 {
 		return []Entity{}
 	}
 
-	keys := string(arena)
-	owner := make([]int32, len(hits))
-	var counts []int32
-	var firsts []int
+	owner := grow(s.owner, len(hits))
+	counts, firsts := s.counts[:0], s.firsts[:0]
 
-	// Dedup by key in an open-addressing table of entity numbers (0 = empty): flatter and
-	// cheaper than a map[string] for tens of thousands of short keys.
+	// Dedup by key in an open-addressing table: flatter and cheaper than a map[string] for
+	// tens of thousands of short keys. A slot holds the key's hash over its entity number
+	// (0 = empty), so a probe past another key reads neither the hits nor the arena.
 	size := 16
 	for size < 2*len(hits) {
 		size <<= 1
 	}
-	slots, mask, seed := make([]int32, size), uint64(size-1), maphash.MakeSeed()
+	slots := grow(s.slots, size)
+	clear(slots)
+	mask, seed := uint64(size-1), maphash.MakeSeed()
 	for i, h := range hits {
 		key := arena[h.keyLo:h.keyHi]
-		p := maphash.Bytes(seed, key) & mask
-		for {
-			e := slots[p]
-			if e == 0 {
+		hash := maphash.Bytes(seed, key)
+		tag := hash &^ (1<<32 - 1)
+		for p := hash & mask; ; p = (p + 1) & mask {
+			slot := slots[p]
+			if slot == 0 {
 				counts = append(counts, 0)
-				firsts = append(firsts, i)
-				e = int32(len(counts))
-				slots[p] = e
-			} else if f := hits[firsts[e-1]]; !bytes.Equal(arena[f.keyLo:f.keyHi], key) {
-				p = (p + 1) & mask
+				firsts = append(firsts, int32(i))
+				slot = tag | uint64(len(counts))
+				slots[p] = slot
+			} else if slot&^(1<<32-1) != tag {
+				continue
+			} else if f := hits[firsts[uint32(slot)-1]]; !bytes.Equal(arena[f.keyLo:f.keyHi], key) {
 				continue
 			}
-			owner[i] = e - 1
-			counts[e-1]++
+			e := uint32(slot) - 1
+			owner[i] = int32(e)
+			counts[e]++
 			break
 		}
 	}
+	s.owner, s.counts, s.firsts, s.slots = owner, counts, firsts, slots
 
-	rawLen := 0
+	// One buffer holds each entity's value then raw text. It is never written after this
+	// block, so viewing it as a string without a copy is safe.
+	strLen := 0
 	for _, i := range firsts {
-		rawLen += hits[i].end - hits[i].start
+		h := hits[i]
+		strLen += int(h.keyHi-h.keyLo-1) + h.end - h.start
 	}
-	raws := make([]byte, 0, rawLen)
+	strs := make([]byte, 0, strLen)
 	for _, i := range firsts {
-		raws = append(raws, text[hits[i].start:hits[i].end]...)
+		h := hits[i]
+		strs = append(strs, arena[h.keyLo+1:h.keyHi]...)
+		strs = append(strs, text[h.start:h.end]...)
 	}
-	rawAll := string(raws)
+	all := unsafe.String(unsafe.SliceData(strs), len(strs))
 
 	spans := make([]Span, len(hits))
 	entities := make([]Entity, len(counts))
-	off, rawOff := 0, 0
+	off, strOff := 0, 0
 	for e, i := range firsts {
 		h := hits[i]
-		n := h.end - h.start
+		valEnd := strOff + int(h.keyHi-h.keyLo-1)
+		rawEnd := valEnd + h.end - h.start
 		entities[e] = Entity{
 			Type:  h.typ(arena),
-			Value: keys[h.keyLo+1 : h.keyHi],
-			Raw:   rawAll[rawOff : rawOff+n],
+			Value: all[strOff:valEnd],
+			Raw:   all[valEnd:rawEnd],
 			Spans: spans[off : off : off+int(counts[e])],
 			Skip:  skipReasons[h.skip],
 		}
 		off += int(counts[e])
-		rawOff += n
+		strOff = rawEnd
 	}
 	for i, h := range hits {
 		e := &entities[owner[i]]

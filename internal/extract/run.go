@@ -1,7 +1,5 @@
 package extract
 
-import "bytes"
-
 // analyze splits one run into address and domain candidates. A run with two or more colons is
 // first tried whole as an IPv6 address; otherwise it is cut at colons and percent signs (ports,
 // schemes, URL escapes) and each part at runs of two or more dots.
@@ -74,6 +72,10 @@ func (s *scanner) segment(lo, hi int, defanged bool) {
 
 // piece classifies one dotted candidate as IPv4 address(es) or a domain name.
 func (s *scanner) piece(lo, hi int, afterDots, defanged bool) {
+	if afterDots {
+		return
+	}
+
 	norm := s.norm
 	for hi > lo && norm[hi-1] == '-' {
 		hi--
@@ -81,7 +83,7 @@ func (s *scanner) piece(lo, hi int, afterDots, defanged bool) {
 	if hi > lo && norm[hi-1] == '.' {
 		hi--
 	}
-	if afterDots || hi-lo < 3 || bytes.IndexByte(norm[lo:hi], '.') < 0 {
+	if hi-lo < 3 {
 		return
 	}
 
@@ -90,15 +92,16 @@ func (s *scanner) piece(lo, hi int, afterDots, defanged bool) {
 		lead++
 	}
 
-	numeric, hyphen := true, false
+	// One branch-free pass: the OR of the byte kinds says whether there is a dot, a hyphen, or
+	// anything but digits, dots and hyphens.
+	kinds := uint8(0)
 	for _, b := range norm[lead:hi] {
-		switch {
-		case b == '-':
-			hyphen = true
-		case b != '.' && !isDigit(b):
-			numeric = false
-		}
+		kinds |= pieceKind[b]
 	}
+	if kinds&kDot == 0 {
+		return
+	}
+	numeric, hyphen := kinds&kOther == 0, kinds&kHyphen != 0
 
 	switch {
 	case numeric && !hyphen:
@@ -115,6 +118,24 @@ func (s *scanner) piece(lo, hi int, afterDots, defanged bool) {
 		s.domain(lo, hi, defanged)
 	}
 }
+
+// Byte kinds of piece.
+const (
+	kDot uint8 = 1 << iota
+	kHyphen
+	kOther // not a digit, dot or hyphen
+)
+
+var pieceKind = func() (t [256]uint8) {
+	for b := range t {
+		t[b] = kOther
+	}
+	for b := '0'; b <= '9'; b++ {
+		t[b] = 0
+	}
+	t['.'], t['-'] = kDot, kHyphen
+	return t
+}()
 
 // cidrAt reports whether text[i:] is a prefix length "/n" with at most maxDigits digits, which
 // makes the address before it a network rather than a host.

@@ -84,8 +84,12 @@ type scanner struct {
 
 	// Memos of public-suffix answers for this call: the ICANN suffix length of each name seen
 	// (-1: none), and last labels known not to be ICANN TLDs (pdf, exe, yaml, location).
-	suffixes map[string]int
-	badTLDs  map[string]bool
+	suffixes memo
+	badTLDs  memo // value unused: a set
+
+	// Scratch of group, kept for the next call.
+	owner, counts, firsts []int32
+	slots                 []uint64
 }
 
 // scan walks text once. Most bytes (letters, digits, spaces, punctuation) are passed over
@@ -104,6 +108,10 @@ func (s *scanner) scan() {
 
 		switch {
 		case c&cKW != 0:
+			if i > floor && class[t[i-1]]&cAlnum != 0 {
+				i++ // inside a word, the common case: no keyword starts here
+				continue
+			}
 			if !s.letterBefore(i, floor) {
 				s.keyword(i)
 			}
@@ -118,7 +126,9 @@ func (s *scanner) scan() {
 
 		start := s.runStart(i, floor)
 		if start == i && c&(cDot|cPct|cOpen) != 0 {
-			i++ // a run does not start with these
+			// A run does not start with these, nor with the dots of a row ("|......|").
+			for i++; i < len(t) && t[i] == '.'; i++ {
+			}
 			continue
 		}
 		i = s.run(start, i)
@@ -169,6 +179,7 @@ func (s *scanner) runStart(i, floor int) int {
 func (s *scanner) run(start, from int) int {
 	t := s.text
 	i, flags, colons := from, 0, 0
+	dots, lastDot := 0, -1
 	afterLetter := false // a non-ASCII letter just before: no word boundary
 loop:
 	for i < len(t) {
@@ -188,6 +199,7 @@ loop:
 			i++
 		case c&cDot != 0:
 			flags |= fDot
+			dots, lastDot = dots+1, i
 			afterLetter = false
 			i++
 		case c&cColon != 0:
@@ -220,7 +232,9 @@ loop:
 		}
 	}
 
-	if flags&fDot != 0 || colons >= 2 {
+	// A run whose only dot ends it ("end.", "again.") holds no address or name.
+	sentenceEnd := dots == 1 && lastDot == i-1 && flags&fDefang == 0
+	if flags&fDot != 0 && !sentenceEnd || colons >= 2 {
 		s.analyze(start, i, flags, colons)
 	}
 
