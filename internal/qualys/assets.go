@@ -155,7 +155,7 @@ func decodeAssetPage(ctx context.Context, r io.Reader, emit func(Asset) error) (
 	)
 
 	text := func(dst *string) itemFunc {
-		return func(d *xml.Decoder, s *xml.StartElement) error { return d.DecodeElement(dst, s) }
+		return func(tr *tokenReader, s xml.StartElement) error { return tr.decode(s, dst) }
 	}
 
 	_, err := decodeStream(ctx, r, streamSpec{root: "ServiceResponse",
@@ -163,18 +163,18 @@ func decodeAssetPage(ctx context.Context, r io.Reader, emit func(Asset) error) (
 			"ServiceResponse/responseCode":   text(&qe.Code),
 			"ServiceResponse/hasMoreRecords": text(&more),
 			"ServiceResponse/lastId":         text(&lastID),
-			"ServiceResponse/responseErrorDetails": func(d *xml.Decoder,
-				s *xml.StartElement) error {
-				return d.DecodeElement(&struct {
+			"ServiceResponse/responseErrorDetails": func(tr *tokenReader,
+				s xml.StartElement) error {
+				return tr.decode(s, &struct {
 					Message *string `xml:"errorMessage"`
 					Resolve *string `xml:"errorResolution"`
-				}{&qe.Message, &qe.Resolve}, s)
+				}{&qe.Message, &qe.Resolve})
 			},
 		},
-		items: map[string]itemFunc{"data/HostAsset": func(d *xml.Decoder,
-			s *xml.StartElement) error {
+		items: map[string]itemFunc{"data/HostAsset": func(tr *tokenReader,
+			s xml.StartElement) error {
 			var raw rawAsset
-			if err := d.DecodeElement(&raw, s); err != nil {
+			if err := tr.decode(s, &raw); err != nil {
 				return fmt.Errorf("decode HostAsset: %w", err)
 			}
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"runtime"
 	"strconv"
@@ -202,6 +203,28 @@ func BenchmarkDecodeDetectionPage(b *testing.B) {
 
 		b.ReportMetric(float64(stop())/(1<<20), "peak_heap_MB")
 	})
+}
+
+// BenchmarkDecodeDetectionPageFloor reads the same page with nothing but Decoder.RawToken:
+// the ceiling for any decoder built on encoding/xml, which the stream_per_host figure of
+// BenchmarkDecodeDetectionPage should be compared with on a busy machine.
+func BenchmarkDecodeDetectionPageFloor(b *testing.B) {
+	b.SetBytes(pageSize(benchHosts, benchDetections))
+
+	for b.Loop() {
+		d := newDecoder(newPageGen(benchHosts, benchDetections))
+
+		for {
+			_, err := d.RawToken()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
 
 // TestPageGen_is_well_formed keeps the benchmark's generator honest on a small page.

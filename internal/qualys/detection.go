@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"io"
 	"net/url"
 	"strconv"
@@ -87,17 +86,20 @@ func (c *Client) HostDetections(ctx context.Context, q DetectionQuery,
 // decodeDetectionPage streams one HOST_LIST_VM_DETECTION_OUTPUT page to emit.
 func decodeDetectionPage(ctx context.Context, r io.Reader, emit func(Host) error) (
 	pageInfo, error) {
-	var lastID int64
+	var (
+		lastID int64
+		hd     = newHostDecoder()
+	)
 
 	res, err := decodeStream(ctx, r, streamSpec{root: "HOST_LIST_VM_DETECTION_OUTPUT",
-		items: map[string]itemFunc{"HOST_LIST/HOST": func(d *xml.Decoder,
-			start *xml.StartElement) error {
-			var raw rawHost
-			if err := d.DecodeElement(&raw, start); err != nil {
+		items: map[string]itemFunc{"HOST_LIST/HOST": func(tr *tokenReader,
+			_ xml.StartElement) error {
+			f, err := hd.read(tr, true)
+			if err != nil {
 				return fmt.Errorf("decode HOST after id %d: %w", lastID, err)
 			}
 
-			h, err := raw.host()
+			h, err := hd.finish(&f)
 			if err != nil {
 				return err
 			}
@@ -112,123 +114,6 @@ func decodeDetectionPage(ctx context.Context, r io.Reader, emit func(Host) error
 		}}})
 
 	return pageInfo{warning: res.warning, lastID: lastID}, err
-}
-
-// rawHost is a HOST as encoding/xml sees it; decoding is by name, so element order and
-// unknown elements do not matter, and lists are slices whether they hold one or many.
-type rawHost struct {
-	ID             string `xml:"ID"`
-	AssetID        string `xml:"ASSET_ID"`
-	IP             string `xml:"IP"`
-	IPv6           string `xml:"IPV6"`
-	TrackingMethod string `xml:"TRACKING_METHOD"`
-	OS             string `xml:"OS"`
-	DNS            string `xml:"DNS"`
-	FQDN           string `xml:"DNS_DATA>FQDN"`
-	NetBIOS        string `xml:"NETBIOS"`
-	LastScan       string `xml:"LAST_SCAN_DATETIME"`
-	LastVulnScan   string `xml:"LAST_VULN_SCAN_DATETIME"`
-	LastVMScanned  string `xml:"LAST_VM_SCANNED_DATE"`
-
-	Detections []rawDetection `xml:"DETECTION_LIST>DETECTION"`
-}
-
-type rawDetection struct {
-	QID        string `xml:"QID"`
-	Type       string `xml:"TYPE"`
-	Severity   string `xml:"SEVERITY"`
-	Port       string `xml:"PORT"`
-	Protocol   string `xml:"PROTOCOL"`
-	SSL        string `xml:"SSL"`
-	Results    string `xml:"RESULTS"`
-	Status     string `xml:"STATUS"`
-	FirstFound string `xml:"FIRST_FOUND_DATETIME"`
-	LastFound  string `xml:"LAST_FOUND_DATETIME"`
-	TimesFound string `xml:"TIMES_FOUND"`
-	Ignored    string `xml:"IS_IGNORED"`
-	Disabled   string `xml:"IS_DISABLED"`
-	QDS        struct {
-		Severity string `xml:"severity,attr"`
-		Value    string `xml:",chardata"`
-	} `xml:"QDS"`
-	QDSFactors []struct {
-		Name  string `xml:"name,attr"`
-		Value string `xml:",chardata"`
-	} `xml:"QDS_FACTORS>QDS_FACTOR"`
-}
-
-// record converts the host fields shared by the detection and host list outputs.
-func (r *rawHost) record() (HostRecord, error) {
-	id, err := parseID("HOST/ID", r.ID)
-	if err != nil {
-		return HostRecord{}, err
-	}
-
-	return HostRecord{
-		ID:             id,
-		AssetID:        optInt64(r.AssetID),
-		IP:             trim(r.IP),
-		IPv6:           trim(r.IPv6),
-		DNS:            trim(r.DNS),
-		FQDN:           trim(r.FQDN),
-		NetBIOS:        trim(r.NetBIOS),
-		OS:             trim(r.OS),
-		TrackingMethod: trim(r.TrackingMethod),
-		LastScan:       firstTime(r.LastScan, r.LastVulnScan, r.LastVMScanned),
-	}, nil
-}
-
-func (r *rawHost) host() (Host, error) {
-	rec, err := r.record()
-	if err != nil {
-		return Host{}, err
-	}
-
-	h := Host{ID: rec.ID, AssetID: rec.AssetID, IP: rec.IP, IPv6: rec.IPv6, DNS: rec.DNS,
-		FQDN: rec.FQDN, NetBIOS: rec.NetBIOS, OS: rec.OS, TrackingMethod: rec.TrackingMethod,
-		LastScan: rec.LastScan, Detections: make([]Detection, 0, len(r.Detections))}
-
-	for i := range r.Detections {
-		det, err := r.Detections[i].detection()
-		if err != nil {
-			return Host{}, fmt.Errorf("host %d: %w", h.ID, err)
-		}
-
-		h.Detections = append(h.Detections, det)
-	}
-
-	return h, nil
-}
-
-func (r *rawDetection) detection() (Detection, error) {
-	qid, err := parseID("DETECTION/QID", r.QID)
-	if err != nil {
-		return Detection{}, err
-	}
-
-	d := Detection{
-		QID:         int(qid),
-		Type:        trim(r.Type),
-		Severity:    optInt(r.Severity),
-		Status:      trim(r.Status),
-		Port:        optInt(r.Port),
-		Protocol:    trim(r.Protocol),
-		SSL:         flag(r.SSL),
-		Results:     html.UnescapeString(trim(r.Results)), // plain text; CDATA keeps &quot;
-		QDS:         optInt(r.QDS.Value),
-		QDSSeverity: trim(r.QDS.Severity),
-		FirstFound:  optTime(r.FirstFound),
-		LastFound:   optTime(r.LastFound),
-		TimesFound:  optInt(r.TimesFound),
-		Ignored:     flag(r.Ignored),
-		Disabled:    flag(r.Disabled),
-	}
-
-	for _, f := range r.QDSFactors {
-		d.QDSFactors = append(d.QDSFactors, QDSFactor{Name: trim(f.Name), Value: trim(f.Value)})
-	}
-
-	return d, nil
 }
 
 // setList sets key only when the list is non-empty.

@@ -65,21 +65,25 @@ func (c *Client) Hosts(ctx context.Context, q HostListQuery, emit func(HostRecor
 // decodeHostListPage streams one HOST_LIST_OUTPUT page to emit.
 func decodeHostListPage(ctx context.Context, r io.Reader, emit func(HostRecord) error) (
 	pageInfo, error) {
-	var lastID int64
+	var (
+		lastID int64
+		hd     = newHostDecoder()
+	)
 
 	res, err := decodeStream(ctx, r, streamSpec{root: "HOST_LIST_OUTPUT",
-		items: map[string]itemFunc{"HOST_LIST/HOST": func(d *xml.Decoder,
-			start *xml.StartElement) error {
-			var raw rawHost
-			if err := d.DecodeElement(&raw, start); err != nil {
+		items: map[string]itemFunc{"HOST_LIST/HOST": func(tr *tokenReader,
+			_ xml.StartElement) error {
+			f, err := hd.read(tr, false)
+			if err != nil {
 				return fmt.Errorf("decode HOST after id %d: %w", lastID, err)
 			}
 
-			rec, err := raw.record()
+			h, err := hd.finish(&f)
 			if err != nil {
 				return err
 			}
 
+			rec := h.record()
 			lastID = max(lastID, rec.ID)
 
 			if err := emit(rec); err != nil {

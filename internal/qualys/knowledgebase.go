@@ -78,17 +78,20 @@ func (c *Client) KnowledgeBase(ctx context.Context, q KBQuery, emit func(Vuln) e
 
 // decodeKBPage streams one KNOWLEDGE_BASE_VULN_LIST_OUTPUT to emit.
 func decodeKBPage(ctx context.Context, r io.Reader, emit func(Vuln) error) (pageInfo, error) {
-	var lastQID int64
+	var (
+		lastQID int64
+		vd      = vulnDecoder{intern: interner{}}
+	)
 
 	res, err := decodeStream(ctx, r, streamSpec{root: "KNOWLEDGE_BASE_VULN_LIST_OUTPUT",
-		items: map[string]itemFunc{"VULN_LIST/VULN": func(d *xml.Decoder,
-			start *xml.StartElement) error {
-			var raw rawVuln
-			if err := d.DecodeElement(&raw, start); err != nil {
+		items: map[string]itemFunc{"VULN_LIST/VULN": func(tr *tokenReader,
+			_ xml.StartElement) error {
+			f, err := vd.read(tr)
+			if err != nil {
 				return fmt.Errorf("decode VULN after qid %d: %w", lastQID, err)
 			}
 
-			v, err := raw.vuln()
+			v, err := f.vuln()
 			if err != nil {
 				return err
 			}
@@ -105,60 +108,130 @@ func decodeKBPage(ctx context.Context, r io.Reader, emit func(Vuln) error) (page
 	return pageInfo{warning: res.warning, lastID: lastQID}, err
 }
 
-// rawVuln is a VULN as encoding/xml sees it; order-insensitive, lists as slices.
-type rawVuln struct {
-	QID         string   `xml:"QID"`
-	VulnType    string   `xml:"VULN_TYPE"`
-	Severity    string   `xml:"SEVERITY_LEVEL"`
-	Title       string   `xml:"TITLE"`
-	Category    string   `xml:"CATEGORY"`
-	Patchable   string   `xml:"PATCHABLE"`
-	Published   string   `xml:"PUBLISHED_DATETIME"`
-	Modified    string   `xml:"LAST_SERVICE_MODIFICATION_DATETIME"`
-	CVEs        []string `xml:"CVE_LIST>CVE>ID"`
-	CVSSBase    string   `xml:"CVSS>BASE"`
-	CVSS3Base   string   `xml:"CVSS_V3>BASE"`
-	ThreatIntel []string `xml:"THREAT_INTELLIGENCE>THREAT_INTEL"`
-	Diagnosis   string   `xml:"DIAGNOSIS"`
-	Consequence string   `xml:"CONSEQUENCE"`
-	Solution    string   `xml:"SOLUTION"`
+// vulnDecoder turns VULN elements into Vulns without reflection, by the rules hostDecoder
+// follows (order-insensitive, last value wins, lists add up, unknown elements skipped).
+type vulnDecoder struct{ intern interner }
+
+// vulnFields is a VULN as read, before its QID is validated.
+type vulnFields struct {
+	v   Vuln
+	qid string // as sent
 }
 
-func (r *rawVuln) vuln() (Vuln, error) {
-	qid, err := parseID("VULN/QID", r.QID)
+// read reads the VULN element just opened on r; it returns only read and syntax errors.
+func (vd *vulnDecoder) read(r *tokenReader) (vulnFields, error) {
+	f := vulnFields{v: Vuln{CVEs: []string{}, ThreatIntel: []string{}}}
+
+	err := r.each(func(start xml.StartElement) error {
+		switch start.Name.Local {
+		case "CVE_LIST":
+			return vd.cves(r, &f.v)
+		case "CVSS", "CVSS_V3":
+			return vd.cvss(r, start.Name.Local, &f.v)
+		case "THREAT_INTELLIGENCE":
+			return r.each(func(start xml.StartElement) error {
+				text, ok, err := r.textOf(start, "THREAT_INTEL")
+				if ti := vd.intern.string(text); ok && ti != "" {
+					f.v.ThreatIntel = append(f.v.ThreatIntel, ti)
+				}
+
+				return err
+			})
+		}
+
+		return vd.field(r, start.Name.Local, &f)
+	})
+
+	return f, err
+}
+
+// field reads one scalar child of VULN into f; unknown ones are skipped.
+func (vd *vulnDecoder) field(r *tokenReader, name string, f *vulnFields) error {
+	switch name {
+	case "QID", "VULN_TYPE", "SEVERITY_LEVEL", "TITLE", "CATEGORY", "PATCHABLE",
+		"PUBLISHED_DATETIME", "LAST_SERVICE_MODIFICATION_DATETIME", "DIAGNOSIS", "CONSEQUENCE",
+		"SOLUTION":
+	default:
+		return r.skip()
+	}
+
+	text, err := r.text()
+	if err != nil {
+		return err
+	}
+
+	switch v := &f.v; name {
+	case "QID":
+		f.qid = string(text)
+	case "VULN_TYPE":
+		v.VulnType = vd.intern.string(text)
+	case "SEVERITY_LEVEL":
+		v.Severity = optIntBytes(text)
+	case "TITLE":
+		v.Title = string(trimBytes(text))
+	case "CATEGORY":
+		v.Category = vd.intern.string(text)
+	case "PATCHABLE":
+		v.Patchable = flagBytes(text)
+	case "PUBLISHED_DATETIME":
+		v.Published = optTimeBytes(text)
+	case "LAST_SERVICE_MODIFICATION_DATETIME":
+		v.Modified = optTimeBytes(text)
+	case "DIAGNOSIS":
+		v.Diagnosis = string(trimBytes(text))
+	case "CONSEQUENCE":
+		v.Consequence = string(trimBytes(text))
+	case "SOLUTION":
+		v.Solution = string(trimBytes(text))
+	}
+
+	return nil
+}
+
+// cves reads CVE_LIST>CVE>ID into v.CVEs, upper-cased, leaving out empty IDs.
+func (vd *vulnDecoder) cves(r *tokenReader, v *Vuln) error {
+	return r.each(func(start xml.StartElement) error {
+		if start.Name.Local != "CVE" {
+			return r.skip()
+		}
+
+		return r.each(func(start xml.StartElement) error {
+			text, ok, err := r.textOf(start, "ID")
+			if id := strings.ToUpper(string(trimBytes(text))); ok && id != "" {
+				v.CVEs = append(v.CVEs, id)
+			}
+
+			return err
+		})
+	})
+}
+
+// cvss reads the BASE score of CVSS or CVSS_V3.
+func (vd *vulnDecoder) cvss(r *tokenReader, name string, v *Vuln) error {
+	return r.each(func(start xml.StartElement) error {
+		text, ok, err := r.textOf(start, "BASE")
+		if !ok {
+			return err
+		}
+
+		if name == "CVSS" {
+			v.CVSSBase = optFloat(string(text))
+		} else {
+			v.CVSS3Base = optFloat(string(text))
+		}
+
+		return nil
+	})
+}
+
+// vuln validates the VULN read into f.
+func (f *vulnFields) vuln() (Vuln, error) {
+	qid, err := parseID("VULN/QID", f.qid)
 	if err != nil {
 		return Vuln{}, err
 	}
 
-	v := Vuln{
-		QID:         int(qid),
-		Title:       trim(r.Title),
-		Severity:    optInt(r.Severity),
-		VulnType:    trim(r.VulnType),
-		Category:    trim(r.Category),
-		Patchable:   flag(r.Patchable),
-		Published:   optTime(r.Published),
-		Modified:    optTime(r.Modified),
-		CVEs:        []string{},
-		CVSSBase:    optFloat(r.CVSSBase),
-		CVSS3Base:   optFloat(r.CVSS3Base),
-		ThreatIntel: []string{},
-		Diagnosis:   trim(r.Diagnosis),
-		Consequence: trim(r.Consequence),
-		Solution:    trim(r.Solution),
-	}
+	f.v.QID = int(qid)
 
-	for _, id := range r.CVEs {
-		if id = strings.ToUpper(trim(id)); id != "" {
-			v.CVEs = append(v.CVEs, id)
-		}
-	}
-
-	for _, ti := range r.ThreatIntel {
-		if ti = trim(ti); ti != "" {
-			v.ThreatIntel = append(v.ThreatIntel, ti)
-		}
-	}
-
-	return v, nil
+	return f.v, nil
 }

@@ -111,7 +111,7 @@ func decodeLaunch(r io.Reader) (LaunchResult, error) {
 		}
 
 		if start.Name.Local != "SIMPLE_RETURN" {
-			return LaunchResult{}, checkRoot(d, &start, "SIMPLE_RETURN")
+			return LaunchResult{}, checkRootElement(d, &start, "SIMPLE_RETURN")
 		}
 
 		var sr simpleReturn

@@ -55,14 +55,14 @@ func (c *Client) Scans(ctx context.Context, q ScanQuery, emit func(Scan) error) 
 // decodeScanList streams one SCAN_LIST_OUTPUT to emit.
 func decodeScanList(ctx context.Context, r io.Reader, emit func(Scan) error) error {
 	_, err := decodeStream(ctx, r, streamSpec{root: "SCAN_LIST_OUTPUT",
-		items: map[string]itemFunc{"SCAN_LIST/SCAN": func(d *xml.Decoder,
-			start *xml.StartElement) error {
-			var raw rawScan
-			if err := d.DecodeElement(&raw, start); err != nil {
+		items: map[string]itemFunc{"SCAN_LIST/SCAN": func(tr *tokenReader,
+			_ xml.StartElement) error {
+			s, err := readScan(tr)
+			if err != nil {
 				return fmt.Errorf("decode SCAN: %w", err)
 			}
 
-			if err := emit(raw.scan()); err != nil {
+			if err := emit(s); err != nil {
 				return &emitError{err}
 			}
 
@@ -72,32 +72,77 @@ func decodeScanList(ctx context.Context, r io.Reader, emit func(Scan) error) err
 	return err
 }
 
-// rawScan is a SCAN as encoding/xml sees it; STATUS, SUB_STATE and OPTION_PROFILE are
-// optional.
-type rawScan struct {
-	Ref           string `xml:"REF"`
-	Type          string `xml:"TYPE"`
-	Title         string `xml:"TITLE"`
-	User          string `xml:"USER_LOGIN"`
-	Launched      string `xml:"LAUNCH_DATETIME"`
-	Duration      string `xml:"DURATION"`
-	State         string `xml:"STATUS>STATE"`
-	SubState      string `xml:"STATUS>SUB_STATE"`
-	Target        string `xml:"TARGET"`
-	OptionProfile string `xml:"OPTION_PROFILE>TITLE"`
+// readScan reads the SCAN element just opened on r without reflection, by the rules
+// hostDecoder follows; STATUS, SUB_STATE and OPTION_PROFILE are optional.
+func readScan(r *tokenReader) (Scan, error) {
+	var s Scan
+
+	err := r.each(func(start xml.StartElement) error {
+		switch start.Name.Local {
+		case "STATUS":
+			return r.each(func(start xml.StartElement) error {
+				switch start.Name.Local {
+				case "STATE":
+					return scanText(r, &s.State)
+				case "SUB_STATE":
+					return scanText(r, &s.SubState)
+				}
+
+				return r.skip()
+			})
+		case "OPTION_PROFILE":
+			return r.each(func(start xml.StartElement) error {
+				if start.Name.Local != "TITLE" {
+					return r.skip()
+				}
+
+				return scanText(r, &s.OptionProfile)
+			})
+		case "LAUNCH_DATETIME":
+			text, err := r.text()
+			s.Launched = optTimeBytes(text)
+
+			return err
+		}
+
+		if dst := s.field(start.Name.Local); dst != nil {
+			return scanText(r, dst)
+		}
+
+		return r.skip()
+	})
+
+	return s, err
 }
 
-func (r *rawScan) scan() Scan {
-	return Scan{
-		Ref:           trim(r.Ref),
-		Title:         trim(r.Title),
-		State:         trim(r.State),
-		SubState:      trim(r.SubState),
-		Type:          trim(r.Type),
-		Launched:      optTime(r.Launched),
-		Duration:      trim(r.Duration),
-		User:          trim(r.User),
-		Target:        trim(r.Target),
-		OptionProfile: trim(r.OptionProfile),
+// field returns the string field of a SCAN child, or nil.
+func (s *Scan) field(name string) *string {
+	switch name {
+	case "REF":
+		return &s.Ref
+	case "TYPE":
+		return &s.Type
+	case "TITLE":
+		return &s.Title
+	case "USER_LOGIN":
+		return &s.User
+	case "DURATION":
+		return &s.Duration
+	case "TARGET":
+		return &s.Target
 	}
+
+	return nil
+}
+
+// scanText reads the text of the innermost open element, trimmed, into dst.
+func scanText(r *tokenReader, dst *string) error {
+	text, err := r.text()
+	if err != nil {
+		return err
+	}
+
+	*dst = string(trimBytes(text))
+
+	return nil
 }
