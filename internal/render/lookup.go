@@ -68,6 +68,12 @@ func result(w io.Writer, r model.Result, opts TableOptions) error {
 		}
 		fmt.Fprintf(w, "  ! %s%s: %s\n", e.Source, code, e.Message)
 	}
+	if len(r.Errors) == 0 && len(r.KnowledgeBaseRecords) == 0 && len(r.HostDetections) == 0 &&
+		len(r.Scans) == 0 {
+		_, err := fmt.Fprintln(w, "  nothing found in the subscription")
+		return err
+	}
+
 	steps := []func(io.Writer, model.Result, TableOptions) error{kb, hosts, scans}
 	for _, step := range steps {
 		if err := step(w, r, opts); err != nil {

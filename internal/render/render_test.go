@@ -80,6 +80,29 @@ func TestLookupTable(t *testing.T) {
 	}
 }
 
+func TestLookupTable_says_when_nothing_was_found(t *testing.T) {
+	t.Parallel()
+	in := sample()
+	in.Results = append(in.Results, model.Result{
+		Entity:  extract.Entity{Type: extract.Domain, Value: "unknown.example.org"},
+		Summary: []string{"Host Detections: 0"},
+	})
+
+	var buf bytes.Buffer
+	if err := LookupTable(&buf, in, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+
+	if n := strings.Count(out, "nothing found in the subscription"); n != 1 {
+		t.Errorf("%d 'nothing found' lines, want 1 (the empty domain only; the failed CVE "+
+			"shows its error instead):\n%s", n, out)
+	}
+	if !strings.Contains(out, "unknown.example.org\n  Host Detections: 0\n  nothing found") {
+		t.Errorf("the empty domain does not say so:\n%s", out)
+	}
+}
+
 func TestLookupCSV(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
