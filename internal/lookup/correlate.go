@@ -15,11 +15,18 @@ type resultBuilder struct {
 	failed    map[string]bool
 }
 
-// results correlates the fetched answers to each entity, in the order of ents.
+// results correlates the fetched answers to each entity, in the order of ents, and gives
+// every detection the title of its QID when the KnowledgeBase returned one.
 func (e *Engine) results(ents []extract.Entity, f *fetched) []model.Result {
+	titles := f.kbTitles()
 	out := make([]model.Result, len(ents))
 	for i, ent := range ents {
 		out[i] = e.result(ent, f)
+		for _, h := range out[i].HostDetections {
+			for k := range h.Detections {
+				h.Detections[k].Title = titles[h.Detections[k].QID]
+			}
+		}
 	}
 
 	return out

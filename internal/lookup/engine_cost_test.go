@@ -1,11 +1,13 @@
 package lookup
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/qlens/qlens/internal/extract"
+	"github.com/qlens/qlens/internal/model"
 )
 
 func TestLookupCallsPerBatch(t *testing.T) {
@@ -25,8 +27,9 @@ func TestLookupCallsPerBatch(t *testing.T) {
 				{extract.IPv6, "2001:db8::5"}, {extract.CVE, "CVE-2021-44228"},
 				{extract.CVE, "CVE-2020-0001"}, {extract.QID, "1234"}, {extract.QID, "5000"},
 			},
-			// detections: ips, ipv6, qids (direct and CVE QIDs merged); kb: ids, cve.
-			want: map[string]int{epDetection: 3, epKB: 2, epScanList: 1},
+			// detections: ips, ipv6, qids (direct and CVE QIDs merged); kb: ids, cve, and the
+			// titles of the detected QIDs neither answered (100).
+			want: map[string]int{epDetection: 3, epKB: 3, epScanList: 1},
 		},
 		{
 			name:      "long_lists_split_into_batches",
@@ -36,13 +39,14 @@ func TestLookupCallsPerBatch(t *testing.T) {
 				{extract.IPv4, "10.0.0.4"}, {extract.IPv4, "10.0.0.5"},
 			},
 			// 10.0.0.2 to .4 have no detection: their two batches ask the host list once each.
-			want: map[string]int{epDetection: 3, epHostList: 2, epScanList: 3},
+			// The titles of QIDs 1234, 38623, 91 and 100 come in two KB batches.
+			want: map[string]int{epDetection: 3, epHostList: 2, epKB: 2, epScanList: 3},
 		},
 		{
 			name:      "domains_search_per_field_then_one_detection_call",
 			batchSize: 500,
 			refs:      []EntityRef{{extract.Domain, "corp.example.com"}, {extract.Domain, "x.example.org"}},
-			want:      map[string]int{epAssets: 4, epDetection: 1},
+			want:      map[string]int{epAssets: 4, epDetection: 1, epKB: 1},
 		},
 		{
 			name:      "skipped_and_ignored_entities_cost_nothing",
@@ -115,9 +119,10 @@ func TestLookupWarmCacheAndRefresh(t *testing.T) {
 	if warm.Stats.APICalls != 0 || warm.Stats.CacheHits == 0 {
 		t.Errorf("warm stats = %+v, want 0 calls and hits", warm.Stats)
 	}
-	// 10.0.0.10 is new: one detection call and one scan call; 10.0.0.1 comes from the cache.
-	if overlap.Stats.APICalls != 2 || overlap.Stats.CacheHits != 2 {
-		t.Errorf("overlap stats = %+v, want 2 calls and 2 hits", overlap.Stats)
+	// 10.0.0.10 is new: one detection call, one scan call and one KB call for the title of
+	// its QID 5000. 10.0.0.1 and the titles of its QIDs 1234 and 38623 come from the cache.
+	if overlap.Stats.APICalls != 3 || overlap.Stats.CacheHits != 4 {
+		t.Errorf("overlap stats = %+v, want 3 calls and 4 hits", overlap.Stats)
 	}
 	if refreshed.Stats.APICalls != cold.Stats.APICalls || refreshed.Stats.CacheHits != 0 {
 		t.Errorf("refresh stats = %+v, want %d calls and no hits", refreshed.Stats,
@@ -180,5 +185,52 @@ func TestLookupDomainShowsHostWithoutDetections(t *testing.T) {
 	hosts := got.Results[0].HostDetections
 	if len(hosts) != 1 || hosts[0].ID != 120 || len(hosts[0].Detections) != 0 {
 		t.Errorf("hosts = %+v, want host 120 with no detections", hosts)
+	}
+}
+
+// TestLookupDetectionsCarryTitles: a detection names its QID's KB title, whichever entity
+// brought it, and a failed title call costs the titles only.
+func TestLookupDetectionsCarryTitles(t *testing.T) {
+	t.Parallel()
+
+	titles := func(l model.Lookup) map[int]string {
+		out := map[int]string{}
+		for _, r := range l.Results {
+			for _, h := range r.HostDetections {
+				for _, d := range h.Detections {
+					out[d.QID] = d.Title
+				}
+			}
+		}
+
+		return out
+	}
+	refs := []EntityRef{{extract.IPv4, "10.0.0.1"}, {extract.IPv4, "10.0.0.5"}}
+
+	fake := newFakeQualys()
+	got, err := newTestEngine(t, fake.start(t)).Lookup(t.Context(), Request{Entities: refs})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	want := map[int]string{1234: "Weak cipher", 38623: "Log4Shell", 91: "Old SSH", 100: ""}
+	if diff := cmp.Diff(want, titles(got)); diff != "" {
+		t.Errorf("titles (-want +got):\n%s", diff)
+	}
+
+	broken := newFakeQualys()
+	broken.setFault(epKB, fakeFault{status: http.StatusBadRequest, code: "1905", text: "bad"})
+	got, err = newTestEngine(t, broken.start(t)).Lookup(t.Context(), Request{Entities: refs})
+	if err != nil {
+		t.Fatalf("Lookup with the KB failing: %v", err)
+	}
+	for _, r := range got.Results {
+		if len(r.Errors) != 0 || len(r.HostDetections) != 1 {
+			t.Errorf("%s: errors %v, %d hosts; want its hosts and no error", r.Entity.Value,
+				r.Errors, len(r.HostDetections))
+		}
+	}
+	if diff := cmp.Diff(map[int]string{1234: "", 38623: "", 91: "", 100: ""},
+		titles(got)); diff != "" {
+		t.Errorf("titles with the KB failing (-want +got):\n%s", diff)
 	}
 }

@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,6 +59,7 @@ type fetched struct {
 	kbCVE                       map[string]outcome[cveEntry]
 	domains                     map[string]outcome[domainEntry]
 	scans                       map[string]outcome[scanSet]
+	titles                      map[string]outcome[kbEntry] // the other QIDs of detections
 	hits                        atomic.Int64
 }
 
@@ -100,7 +102,62 @@ func (e *Engine) fetch(ctx context.Context, p plan, refresh bool) *fetched {
 	})
 	wg.Wait()
 
+	// Detections carry no title: the KB records of their QIDs, one call for all those the
+	// batch and the cache do not hold yet, give one.
+	f.titles = keyed(ctx, e, f, kindKBQID, ttl.KnowledgeBase.Std(), refresh, f.untitledQIDs(),
+		e.fetchKBByQID)
+
 	return f
+}
+
+// untitledQIDs lists, sorted, the QIDs detected on any host fetched whose KB record this
+// fetch does not hold.
+func (f *fetched) untitledQIDs() []string {
+	known := f.kbTitles()
+	seen := map[int]bool{}
+	for _, m := range []map[string]outcome[hostSet]{f.det4, f.det6, f.detQID, f.detHost} {
+		for _, o := range m {
+			for _, h := range o.val.hosts {
+				for _, d := range h.Detections {
+					if _, ok := known[d.QID]; !ok {
+						seen[d.QID] = true
+					}
+				}
+			}
+		}
+	}
+
+	out := make([]int, 0, len(seen))
+	for qid := range seen {
+		out = append(out, qid)
+	}
+	slices.Sort(out)
+
+	ids := make([]string, len(out))
+	for i, qid := range out {
+		ids[i] = itoa(qid)
+	}
+
+	return ids
+}
+
+// kbTitles maps each QID of every KB record fetched to its title.
+func (f *fetched) kbTitles() map[int]string {
+	titles := map[int]string{}
+	for _, m := range []map[string]outcome[kbEntry]{f.kbQID, f.titles} {
+		for _, o := range m {
+			if o.val.rec != nil {
+				titles[o.val.rec.QID] = o.val.rec.Title
+			}
+		}
+	}
+	for _, o := range f.kbCVE {
+		for _, r := range o.val.recs {
+			titles[r.QID] = r.Title
+		}
+	}
+
+	return titles
 }
 
 // keyed answers ids of one kind through the cache. When ctx ends first, every id gets ctx's

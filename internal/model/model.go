@@ -74,6 +74,7 @@ type Detection struct {
 	QID         int         `json:"qid"`
 	Type        string      `json:"type"`
 	Severity    int         `json:"severity"`
+	Title       string      `json:"title,omitempty"` // the QID's KnowledgeBase title, when known
 	Status      string      `json:"status"`
 	Port        int         `json:"port,omitempty"`
 	Protocol    string      `json:"protocol,omitempty"`

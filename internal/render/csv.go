@@ -65,7 +65,7 @@ func csvRows(r model.Result) [][]string {
 			if d.Port != 0 {
 				out[9] = strconv.Itoa(d.Port)
 			}
-			out[10] = d.Protocol
+			out[10], out[11] = d.Protocol, d.Title
 			rows = append(rows, out)
 		}
 	}

@@ -91,8 +91,11 @@ func kb(w io.Writer, r model.Result, opts TableOptions) error {
 	fmt.Fprintln(w, "  KnowledgeBase")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, k := range r.KnowledgeBaseRecords {
-		fmt.Fprintf(tw, "    %s\tQID %d\t%s\t%s\n", sev(k.Severity, opts), k.QID, k.Title,
-			strings.Join(k.CVEs, ", "))
+		fmt.Fprintf(tw, "    %s\tQID %d\t%s", sev(k.Severity, opts), k.QID, k.Title)
+		if len(k.CVEs) > 0 {
+			fmt.Fprintf(tw, "\t%s", strings.Join(k.CVEs, ", "))
+		}
+		fmt.Fprintln(tw)
 	}
 	if r.Truncated[model.ListKnowledgeBase] {
 		fmt.Fprintln(tw, "    … more KnowledgeBase records exist")
@@ -122,8 +125,12 @@ func hosts(w io.Writer, r model.Result, opts TableOptions) error {
 
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, d := range h.Detections {
-			fmt.Fprintf(tw, "      %s\tQID %d\t%s\t%s\t%s\tlast found %s\n", sev(d.Severity, opts),
-				d.QID, d.Type, d.Status, port(d), stamp(d.LastFound))
+			fmt.Fprintf(tw, "      %s\tQID %d\t%s\t%s\t%s\tlast found %s",
+				sev(d.Severity, opts), d.QID, d.Type, d.Status, port(d), stamp(d.LastFound))
+			if d.Title != "" {
+				fmt.Fprintf(tw, "\t%s", clip(d.Title, maxTableTitle))
+			}
+			fmt.Fprintln(tw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -154,6 +161,19 @@ func scans(w io.Writer, r model.Result, _ TableOptions) error {
 	}
 
 	return tw.Flush()
+}
+
+// maxTableTitle bounds a detection's title in the table, in characters.
+const maxTableTitle = 60
+
+// clip cuts s to at most n characters, marking the cut with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+
+	return strings.TrimRight(string(r[:n-1]), " ") + "…"
 }
 
 func sev(s int, opts TableOptions) string {

@@ -24,7 +24,9 @@ func sample() model.Lookup {
 				HostDetections: []model.Host{{
 					ID: 7, IP: "10.0.0.5", DNS: "web01.corp.example.com",
 					Detections: []model.Detection{
-						{QID: 38623, Severity: 5, Type: "Confirmed", Status: "Active", Port: 443,
+						{QID: 38623, Severity: 5, Title: "SSL/TLS Server Certificate Signed Using " +
+							"Weak Hashing Algorithm, with a title longer than the table allows",
+							Type: "Confirmed", Status: "Active", Port: 443,
 							Protocol: "TCP", SSL: true, LastFound: &seen},
 						{QID: 6, Severity: 1, Type: "Info", Status: "New"},
 					},
@@ -60,6 +62,7 @@ func TestLookupTable(t *testing.T) {
 	for _, want := range []string{
 		"IPv4 10.0.0.5", "Host Detections: 2 · Scans: 1", "web01.corp.example.com",
 		"sev5", "38623", "443/tcp ssl", "2026-11-30 08:15", "the page limit cut this list",
+		"SSL/TLS Server Certificate Signed Using Weak Hashing Algori…",
 		"not looked up: loopback", "! knowledgeBase [1965]: rate limit",
 		"3 indicators · 3 Qualys calls · 1 cache hits · 42 ms",
 	} {
@@ -122,6 +125,9 @@ func TestLookupCSV(t *testing.T) {
 		"127.0.0.1 skipped", "CVE-2021-44228 error"}
 	if diff := cmp.Diff(want, kinds); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if got := rows[1][11]; !strings.HasSuffix(got, "longer than the table allows") {
+		t.Errorf("detection title cell = %q, want the whole title", got)
 	}
 	if got := rows[3][11]; got != "'=cmd|' /C calc'!A0" {
 		t.Errorf("formula cell not defused: %q", got)

@@ -113,7 +113,7 @@ export function detectionTable(detections, titles) {
 }
 
 function row(d, titles) {
-  const title = titles.get(Number(d.qid));
+  const title = d.title || titles.get(Number(d.qid));
   const flags = [d.type, d.ssl && 'SSL', d.ignored && 'ignored', d.disabled && 'disabled']
     .filter(Boolean);
   const port = d.port ? `${d.port}${d.protocol ? '/' + d.protocol.toLowerCase() : ''}` : '—';
