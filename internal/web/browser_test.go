@@ -156,7 +156,10 @@ func TestBrowser_analyst(t *testing.T) {
 			const visible = (sel) => { const el = document.querySelector(sel);
 				return !!el && !el.closest('[hidden]'); };
 			const r = {};
-			r.hostRows = document.querySelectorAll('#card-0 [data-panel="hosts"] tbody tr').length > 0;
+			const rows = [...document.querySelectorAll('#card-0 [data-panel="hosts"] tbody tr')];
+			r.hostRows = rows.length > 0;
+			r.untitledRows = rows.filter(tr =>
+				!tr.querySelector('.col-title > span:not(.flags)')?.textContent).length;
 			r.cveKB = visible('#card-2 [data-panel="kb"] .kb');
 			document.querySelector('#card-0 [data-tab="scans"]').click();
 			r.scansShown = visible('#card-0 [data-panel="scans"]');
@@ -171,7 +174,7 @@ func TestBrowser_analyst(t *testing.T) {
 		if err != nil {
 			t.Fatalf("tabs: %v", err)
 		}
-		want := map[string]any{"hostRows": true, "cveKB": true, "scansShown": true,
+		want := map[string]any{"hostRows": true, "untitledRows": float64(0), "cveKB": true, "scansShown": true,
 			"hostsHidden": true, "scansSelected": "true", "cveHosts": true,
 			"nvdLink": "https://nvd.nist.gov/vuln/detail/" + qualyssim.DemoCVE}
 		if diff := cmp.Diff(want, got); diff != "" {
