@@ -2,7 +2,6 @@ package qualys
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/url"
@@ -62,20 +61,7 @@ func (c *Client) HostDetections(ctx context.Context, q DetectionQuery,
 
 	path := "/api/" + c.cfg.Versions.Detection + "/fo/asset/host/vm/detection/"
 
-	page, err := c.pull(ctx, "detection", q.form(c.cfg.PageSize),
-		func(ctx context.Context, form url.Values) (pageInfo, int, error) {
-			var info pageInfo
-
-			sent, err := c.do(ctx, request{endpoint: "detection", path: path, form: form,
-				idempotent: true}, func(r io.Reader) error {
-				var err error
-				info, err = decodeDetectionPage(ctx, r, emit)
-
-				return err
-			})
-
-			return info, sent, err
-		})
+	page, err := pullList(ctx, c, "detection", path, q.form(c.cfg.PageSize), decodeDetectionPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list host detections: %w", err)
 	}
@@ -86,34 +72,8 @@ func (c *Client) HostDetections(ctx context.Context, q DetectionQuery,
 // decodeDetectionPage streams one HOST_LIST_VM_DETECTION_OUTPUT page to emit.
 func decodeDetectionPage(ctx context.Context, r io.Reader, emit func(Host) error) (
 	pageInfo, error) {
-	var (
-		lastID int64
-		hd     = newHostDecoder()
-	)
-
-	res, err := decodeStream(ctx, r, streamSpec{root: "HOST_LIST_VM_DETECTION_OUTPUT",
-		items: map[string]itemFunc{"HOST_LIST/HOST": func(tr *tokenReader,
-			_ xml.StartElement) error {
-			f, err := hd.read(tr, true)
-			if err != nil {
-				return fmt.Errorf("decode HOST after id %d: %w", lastID, err)
-			}
-
-			h, err := hd.finish(&f)
-			if err != nil {
-				return err
-			}
-
-			lastID = max(lastID, h.ID)
-
-			if err := emit(h); err != nil {
-				return &emitError{err}
-			}
-
-			return nil
-		}}})
-
-	return pageInfo{warning: res.warning, lastID: lastID}, err
+	return decodeHostPage(ctx, r, "HOST_LIST_VM_DETECTION_OUTPUT", true,
+		func(h *Host) Host { return *h }, emit)
 }
 
 // setList sets key only when the list is non-empty.

@@ -1,11 +1,47 @@
 package qualys
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io"
 	"time"
 )
+
+// decodeHostPage streams the HOST_LIST/HOST items of one page under root to emit, each
+// converted by convert; withDetections reads their DETECTION_LIST too.
+func decodeHostPage[T any](ctx context.Context, r io.Reader, root string, withDetections bool,
+	convert func(*Host) T, emit func(T) error) (pageInfo, error) {
+	var (
+		lastID int64
+		hd     = newHostDecoder()
+	)
+
+	res, err := decodeStream(ctx, r, streamSpec{root: root,
+		items: map[string]itemFunc{"HOST_LIST/HOST": func(tr *tokenReader,
+			_ xml.StartElement) error {
+			f, err := hd.read(tr, withDetections)
+			if err != nil {
+				return fmt.Errorf("decode HOST after id %d: %w", lastID, err)
+			}
+
+			h, err := hd.finish(&f)
+			if err != nil {
+				return err
+			}
+
+			lastID = max(lastID, h.ID)
+
+			if err := emit(convert(&h)); err != nil {
+				return &emitError{err}
+			}
+
+			return nil
+		}}})
+
+	return pageInfo{warning: res.warning, lastID: lastID}, err
+}
 
 // hostDecoder turns HOST elements (of the detection and the host list outputs) into values
 // without reflection. It follows encoding/xml's rules for the struct tags it replaces:

@@ -2,7 +2,6 @@ package qualys
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/url"
@@ -41,20 +40,7 @@ func (c *Client) Hosts(ctx context.Context, q HostListQuery, emit func(HostRecor
 	Page, error) {
 	path := "/api/" + c.cfg.Versions.HostList + "/fo/asset/host/"
 
-	page, err := c.pull(ctx, "host_list", q.form(c.cfg.PageSize),
-		func(ctx context.Context, form url.Values) (pageInfo, int, error) {
-			var info pageInfo
-
-			sent, err := c.do(ctx, request{endpoint: "host_list", path: path, form: form,
-				idempotent: true}, func(r io.Reader) error {
-				var err error
-				info, err = decodeHostListPage(ctx, r, emit)
-
-				return err
-			})
-
-			return info, sent, err
-		})
+	page, err := pullList(ctx, c, "host_list", path, q.form(c.cfg.PageSize), decodeHostListPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list hosts: %w", err)
 	}
@@ -65,33 +51,5 @@ func (c *Client) Hosts(ctx context.Context, q HostListQuery, emit func(HostRecor
 // decodeHostListPage streams one HOST_LIST_OUTPUT page to emit.
 func decodeHostListPage(ctx context.Context, r io.Reader, emit func(HostRecord) error) (
 	pageInfo, error) {
-	var (
-		lastID int64
-		hd     = newHostDecoder()
-	)
-
-	res, err := decodeStream(ctx, r, streamSpec{root: "HOST_LIST_OUTPUT",
-		items: map[string]itemFunc{"HOST_LIST/HOST": func(tr *tokenReader,
-			_ xml.StartElement) error {
-			f, err := hd.read(tr, false)
-			if err != nil {
-				return fmt.Errorf("decode HOST after id %d: %w", lastID, err)
-			}
-
-			h, err := hd.finish(&f)
-			if err != nil {
-				return err
-			}
-
-			rec := h.record()
-			lastID = max(lastID, rec.ID)
-
-			if err := emit(rec); err != nil {
-				return &emitError{err}
-			}
-
-			return nil
-		}}})
-
-	return pageInfo{warning: res.warning, lastID: lastID}, err
+	return decodeHostPage(ctx, r, "HOST_LIST_OUTPUT", false, (*Host).record, emit)
 }

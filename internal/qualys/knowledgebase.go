@@ -55,20 +55,7 @@ func (c *Client) KnowledgeBase(ctx context.Context, q KBQuery, emit func(Vuln) e
 
 	path := "/api/" + c.cfg.Versions.KnowledgeBase + "/fo/knowledge_base/vuln/"
 
-	page, err := c.pull(ctx, "knowledge_base", q.form(),
-		func(ctx context.Context, form url.Values) (pageInfo, int, error) {
-			var info pageInfo
-
-			sent, err := c.do(ctx, request{endpoint: "knowledge_base", path: path, form: form,
-				idempotent: true}, func(r io.Reader) error {
-				var err error
-				info, err = decodeKBPage(ctx, r, emit)
-
-				return err
-			})
-
-			return info, sent, err
-		})
+	page, err := pullList(ctx, c, "knowledge_base", path, q.form(), decodeKBPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list knowledge base: %w", err)
 	}

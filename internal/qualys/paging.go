@@ -3,6 +3,7 @@ package qualys
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"net/url"
 	"strconv"
@@ -17,6 +18,30 @@ type pageInfo struct {
 // fetchPage fetches one page with form and reports what it saw and how many HTTP requests
 // it sent.
 type fetchPage func(ctx context.Context, form url.Values) (pageInfo, int, error)
+
+// pageDecoder decodes one page of a paged list, handing each item to emit.
+type pageDecoder[T any] func(ctx context.Context, r io.Reader, emit func(T) error) (pageInfo,
+	error)
+
+// pullList pulls every page of the idempotent list call at path, decoding each page with
+// decode.
+func pullList[T any](ctx context.Context, c *Client, endpoint, path string, form url.Values,
+	decode pageDecoder[T], emit func(T) error) (Page, error) {
+	return c.pull(ctx, endpoint, form,
+		func(ctx context.Context, form url.Values) (pageInfo, int, error) {
+			var info pageInfo
+
+			sent, err := c.do(ctx, request{endpoint: endpoint, path: path, form: form,
+				idempotent: true}, func(r io.Reader) error {
+				var err error
+				info, err = decode(ctx, r, emit)
+
+				return err
+			})
+
+			return info, sent, err
+		})
+}
 
 // pull fetches pages until Qualys stops sending WARNING/URL, following id_min. The URL is
 // never requested itself (it may point at another host or carry parameters we did not
