@@ -3,10 +3,12 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/qlens/qlens/internal/extract"
@@ -33,7 +35,8 @@ func Entities(w io.Writer, entities []extract.Entity) error {
 		return err
 	}
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TYPE\tVALUE\tCOUNT\tFIRST AT\tAS WRITTEN\tNOTE")
 	for _, e := range entities {
 		raw := e.Raw
@@ -52,8 +55,13 @@ func Entities(w io.Writer, entities []extract.Entity) error {
 			quoteRaw(raw), note)
 	}
 
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
+	tw.Flush() // into memory: cannot fail
+
+	// An entity without a note would end in the padding of the AS WRITTEN column.
+	for line := range strings.Lines(buf.String()) {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+"\n"); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
 	}
 
 	return nil

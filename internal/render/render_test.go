@@ -73,6 +73,7 @@ func TestLookupTable(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colour codes without Color")
 	}
+	noTrailingSpace(t, out)
 
 	buf.Reset()
 	if err := LookupTable(&buf, sample(), TableOptions{Color: true}); err != nil {
@@ -152,9 +153,20 @@ func TestEntities(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
+	noTrailingSpace(t, out)
 
 	buf.Reset()
 	if err := Entities(&buf, nil); err != nil || buf.String() != "no indicators found\n" {
 		t.Errorf("empty = %q, %v", buf.String(), err)
+	}
+}
+
+// noTrailingSpace fails when a line of a table ends in padding.
+func noTrailingSpace(t *testing.T, out string) {
+	t.Helper()
+	for line := range strings.Lines(out) {
+		if l := strings.TrimSuffix(line, "\n"); strings.HasSuffix(l, " ") {
+			t.Errorf("line ends in spaces: %q", l)
+		}
 	}
 }
