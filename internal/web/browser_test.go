@@ -250,6 +250,49 @@ func TestBrowser_analyst(t *testing.T) {
 		t.Logf("screenshot: %s", web.Screenshot(t, ctx, "analyst-scan-dark.png"))
 	})
 
+	t.Run("reload_follows_a_running_scan", func(t *testing.T) {
+		const ip = "10.0.0.10"
+		lookup := []chromedp.Action[chromedp.Void]{
+			chromedp.Poll[chromedp.Void](`(() => {
+				if (!document.getElementById('viewer').hidden) {
+					document.getElementById('edit-text').click();
+				}
+				return true;
+			})()`),
+			chromedp.WaitVisible(chromedp.ID("text")),
+			chromedp.SetValue(chromedp.ID("text"), "scan "+ip),
+			chromedp.Click(chromedp.ID("lookup")),
+			chromedp.Poll[chromedp.Void](`document.querySelector('#card-0')?.dataset.value ===
+				'` + ip + `' && document.querySelector('#card-0 button.launch') !== null`),
+		}
+		err := chromedp.Do(ctx, append(lookup,
+			chromedp.Click(chromedp.CSS(`#card-0 button.launch`)),
+			chromedp.WaitVisible(chromedp.ID("scan-dialog")),
+			chromedp.Click(chromedp.ID("scan-confirm")))...)
+		if err != nil {
+			t.Fatalf("launch scan of %s: %v", ip, err)
+		}
+		ref, err := chromedp.Run(ctx, chromedp.Poll[string](
+			`document.querySelector('#card-0 .scan-status .mono')?.textContent`))
+		if err != nil {
+			t.Fatalf("launched scan's ref: %v", err)
+		}
+
+		if err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(base + "/")}, lookup...)...); err != nil {
+			t.Fatalf("reload and look up %s again: %v", ip, err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](`(() => {
+			const s = document.querySelector('#card-0 .scan-status');
+			return s.dataset.state === 'Finished' && {ref: s.querySelector('.mono').textContent,
+				launchDisabled: document.querySelector('#card-0 button.launch').disabled};
+		})()`, chromedp.WithPollingTimeout(60*time.Second)))
+		want := map[string]any{"ref": ref, "launchDisabled": false}
+		if diff := cmp.Diff(want, got); err != nil || diff != "" {
+			t.Errorf("after a reload, the card (%v) (-want +got):\n%s", err, diff)
+		}
+	})
+
 	t.Run("admin_page_says_admins_only", func(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/admin"),

@@ -21,8 +21,9 @@ function setToken(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/** signOut forgets the token and everything else this tab kept (the scans it follows). */
 export function signOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.clear();
   location.reload();
 }
 

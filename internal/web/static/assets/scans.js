@@ -1,11 +1,29 @@
 // scans.js — the Scans tab, and the Launch Scan action of IPv4 cards: a confirmation dialog, the
-// POST, then the scan's state polled until it ends.
+// POST, then the scan's state polled until it ends. A scan still running is remembered for the
+// tab's session, so that a reload or a new lookup of its IP follows it again.
 
 import { api, ApiError } from './api.js';
 import { h, clear, copyButton, timeEl } from './dom.js';
 
 const TERMINAL = new Set(['finished', 'error', 'canceled', 'cancelled']);
 const POLL_MS = 2000;
+const FOLLOWED_KEY = 'qlens.scans';
+const FOLLOW_FOR_MS = 24 * 3600 * 1000; // a scan older than this is not resumed
+
+/** followed maps an IP to the scan launched on it that had not ended: {ref, at}. */
+function followed() {
+  try {
+    return JSON.parse(sessionStorage.getItem(FOLLOWED_KEY)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function setFollowed(ip, scan) {
+  const all = followed();
+  if (scan) all[ip] = scan; else delete all[ip];
+  sessionStorage.setItem(FOLLOWED_KEY, JSON.stringify(all));
+}
 
 /** scanLaunch.allowed is null while unknown, false once the server says launching is off. */
 export const scanLaunch = { allowed: null, reason: '' };
@@ -46,6 +64,15 @@ export function launchButton(ip) {
     await launch(ip, btn, status);
   });
   if (scanLaunch.allowed === false) disable(btn, status, scanLaunch.reason);
+
+  const running = followed()[ip];
+  if (running && Date.now() - running.at < FOLLOW_FOR_MS) {
+    btn.disabled = true;
+    status.hidden = false;
+    status.className = 'scan-status scan-running';
+    follow(ip, { ref: running.ref, message: 'launched earlier in this session' }, status)
+      .then(() => { btn.disabled = scanLaunch.allowed === false; });
+  }
   return { button: btn, status };
 }
 
@@ -91,13 +118,16 @@ async function launch(ip, btn, status) {
     return;
   }
 
-  await follow(res, status);
+  setFollowed(ip, { ref: res.ref, at: Date.now() });
+  await follow(ip, res, status);
   btn.disabled = false;
 }
 
-// TODO: polling lives in the page: a reload forgets a running scan (it stays in the card's Scans
-// tab on the next lookup). A server-side list of the caller's recent launches would remove this.
-async function follow(launched, status) {
+/**
+ * follow polls the scan's state into status until it ends, or until status leaves the page (a
+ * new lookup replaced the card, which then follows the scan itself).
+ */
+async function follow(ip, launched, status) {
   const ref = launched.ref;
   const line = (state, extra) => {
     clear(status);
@@ -109,10 +139,12 @@ async function follow(launched, status) {
 
   for (;;) {
     await new Promise((r) => setTimeout(r, POLL_MS));
+    if (!status.isConnected) return;
     let scan;
     try {
       scan = await api('GET', '/api/v1/scans?ref=' + encodeURIComponent(ref));
     } catch (err) {
+      if (err instanceof ApiError && err.status === 404) setFollowed(ip, null);
       status.className = 'scan-status scan-error';
       line('unknown', `status check failed: ${err.message}`);
       return;
@@ -123,6 +155,9 @@ async function follow(launched, status) {
       : 'scan-running'}`;
     line(state, [scan.subState, scan.duration].filter(Boolean).join(' · '));
     status.dataset.state = state;
-    if (done) return;
+    if (done) {
+      setFollowed(ip, null);
+      return;
+    }
   }
 }
