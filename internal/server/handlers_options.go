@@ -71,18 +71,14 @@ func validateWithLocks(next config.Options, changed []string, locked map[string]
 	return nil
 }
 
-// applyOptions builds the engine first (so a failure changes nothing), then persists, swaps and
-// audits. The caller holds optMu.
-//
-// TODO: the saved file holds the options in force, so values that came from QLENS_* variables
-// are saved too and outlive the variable; keeping the file's and the environment's layers apart
-// (config.Load returning them separately) removes this.
+// applyOptions builds the engine first (so a failure changes nothing), then persists (leaving
+// out what the environment set), swaps and audits. The caller holds optMu.
 func (s *Server) applyOptions(r *http.Request, next config.Options, changed []string) error {
 	eng, err := s.engines.build(next)
 	if err != nil {
 		return fmt.Errorf("build engine for new options: %w", err)
 	}
-	if err := s.store.save(next); err != nil {
+	if err := s.store.save(next, envLocked(s.getenv)); err != nil {
 		return err
 	}
 	s.engines.swap(next, eng)

@@ -151,7 +151,7 @@ func TestOptionsEnvWins(t *testing.T) {
 	dir := t.TempDir()
 	saved := validOptions()
 	saved.ScannerName = "saved-scanner"
-	if err := (&optionStore{path: optionsPath(dir)}).save(saved); err != nil {
+	if err := (&optionStore{path: optionsPath(dir)}).save(saved, nil); err != nil {
 		t.Fatalf("save: %v", err)
 	}
 
@@ -171,6 +171,48 @@ func TestOptionsEnvWins(t *testing.T) {
 	resp := e.do("PUT", "/api/v1/options", adminToken, `{"scannerName":"other"}`)
 	if resp.status != http.StatusBadRequest || !strings.Contains(string(resp.body), "QLENS_SCANNER_NAME") {
 		t.Errorf("PUT of an env-locked key: status %d, body %s", resp.status, resp.body)
+	}
+}
+
+// TestOptionsSaveLeavesEnvValuesOut: a value a QLENS_* variable gave is not written to the
+// data directory, and once the variable is gone the config file's value is back.
+func TestOptionsSaveLeavesEnvValuesOut(t *testing.T) {
+	t.Parallel()
+
+	const envPass, envURL = "env-only-secret", "https://qualysapi.qg2.apps.qualys.com"
+	e := setup(t, validOptions(), func(c *Config) {
+		c.Getenv = envOf(map[string]string{"QLENS_PASSWORD": envPass, "QLENS_URL": envURL,
+			"QLENS_TOKENS": "alice:analyst:" + analystToken})
+		// As config.Load gives it: the file's options with the environment applied.
+		c.File.Options.Password, c.File.Options.URL = config.Secret(envPass), envURL
+	})
+	if pw := e.factory.last().Password.Reveal(); pw != envPass {
+		t.Fatalf("engine password is not the environment's")
+	}
+
+	resp := e.do("PUT", "/api/v1/options", adminToken, map[string]any{
+		"scannerName": "scanner-eu-1"})
+	if resp.status != http.StatusOK {
+		t.Fatalf("PUT: status %d, body %s", resp.status, resp.body)
+	}
+	raw, err := os.ReadFile(optionsPath(e.dataDir))
+	if err != nil {
+		t.Fatalf("read options.json: %v", err)
+	}
+	for _, leaked := range []string{envPass, "qg2"} {
+		if strings.Contains(string(raw), leaked) {
+			t.Errorf("options.json holds the environment's %q:\n%s", leaked, raw)
+		}
+	}
+
+	restarted := setup(t, validOptions(), func(c *Config) { c.DataDir = e.dataDir })
+	got := restarted.factory.last()
+	want := validOptions()
+	if got.ScannerName != "scanner-eu-1" || got.URL != want.URL ||
+		got.Password.Reveal() != want.Password.Reveal() {
+		t.Errorf("after a restart without the variables: scanner %q, url %q, password from the "+
+			"file: %v; want the saved scanner and the file's url and password", got.ScannerName,
+			got.URL, got.Password.Reveal() == want.Password.Reveal())
 	}
 }
 

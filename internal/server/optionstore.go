@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/qlens/qlens/internal/config"
 )
@@ -13,11 +14,14 @@ import (
 func optionsPath(dir string) string { return filepath.Join(dir, "options.json") }
 
 // storedOptions is the file format of options.json. The options' JSON leaves the password out,
-// so it is stored beside them; the file is 0600 for that reason.
+// so it is stored beside them; the file is 0600 for that reason. FromEnv lists the keys a QLENS_*
+// variable set when the file was written: their values are not saved (a secret given to the
+// process stays out of the data directory), and on load they come from the config file's layer.
 type storedOptions struct {
 	Version  int            `json:"version"`
 	Options  config.Options `json:"options"`
 	Password string         `json:"password"`
+	FromEnv  []string       `json:"fromEnv,omitempty"`
 }
 
 // optionStore persists the options an admin saved through the API.
@@ -25,8 +29,9 @@ type optionStore struct {
 	path string
 }
 
-// load returns the saved options and true, or false when none were saved.
-func (st *optionStore) load() (config.Options, bool, error) {
+// load returns the saved options, with the keys listed in FromEnv taken from below (the config
+// file's options), and true; or false when none were saved.
+func (st *optionStore) load(below config.Options) (config.Options, bool, error) {
 	raw, err := os.ReadFile(st.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return config.Options{}, false, nil
@@ -44,17 +49,32 @@ func (st *optionStore) load() (config.Options, bool, error) {
 			st.path, so.Version)
 	}
 	so.Options.Password = config.Secret(so.Password)
+	for _, eo := range envOptions {
+		if slices.Contains(so.FromEnv, eo.key) {
+			eo.copy(&so.Options, below)
+		}
+	}
 
 	return so.Options, true, nil
 }
 
 // save writes the options atomically: a temporary file in the same directory, fsync, rename over
-// the old file, fsync of the directory. A crash leaves either the old file or the new one.
-func (st *optionStore) save(opts config.Options) error {
+// the old file, fsync of the directory. A crash leaves either the old file or the new one. The
+// keys in locked (set by the environment) are written empty and listed in FromEnv.
+func (st *optionStore) save(opts config.Options, locked map[string]string) error {
+	var fromEnv []string
+	for _, eo := range envOptions {
+		if _, ok := locked[eo.key]; ok {
+			eo.copy(&opts, config.Options{})
+			fromEnv = append(fromEnv, eo.key)
+		}
+	}
+
 	raw, err := json.MarshalIndent(storedOptions{
 		Version:  1,
 		Options:  opts,
 		Password: opts.Password.Reveal(),
+		FromEnv:  fromEnv,
 	}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode options: %w", err)

@@ -146,7 +146,7 @@ func (s *Server) setDefaults() {
 
 // startOptions lays the persisted options over the file's and then the environment over both.
 func (s *Server) startOptions(file config.Options) (config.Options, error) {
-	saved, ok, err := s.store.load()
+	saved, ok, err := s.store.load(file)
 	if err != nil {
 		return config.Options{}, err
 	}
