@@ -23,6 +23,13 @@ var fileTLDs = map[string]bool{
 // domain validates norm[lo:hi] as a host name under an ICANN public suffix and records it,
 // lower-cased (IDN labels in punycode), without the trailing dot.
 func (s *scanner) domain(lo, hi int, defanged bool) {
+	// The cheapest tests first: the bytes around the name, then its last label.
+	t := s.text
+	rawLo, rawHi := s.rawOf(lo), s.rawOf(hi)
+	if rawLo > 0 && (t[rawLo-1] == '%' || isPathSep(t, rawLo)) || atFollows(t, rawHi) {
+		return // a URL escape, a path segment, or the local part of an e-mail address
+	}
+
 	name := s.norm[lo:hi]
 	rawTLD := name[bytes.LastIndexByte(name, '.')+1:]
 	if !plausibleTLD(rawTLD) || s.knownBadTLD(rawTLD) {
@@ -32,12 +39,6 @@ func (s *scanner) domain(lo, hi int, defanged bool) {
 	labels, tldAt, upper, high, ok := checkLabels(name)
 	if !ok || labels < 2 || upper == 1 && isUpper(name[tldAt]) {
 		return // "end.The" is two sentences run together
-	}
-
-	t := s.text
-	rawLo, rawHi := s.rawOf(lo), s.rawOf(hi)
-	if rawLo > 0 && (t[rawLo-1] == '%' || isPathSep(t, rawLo)) || atFollows(t, rawHi) {
-		return // a URL escape, a path segment, or the local part of an e-mail address
 	}
 
 	keyLo := len(s.arena)

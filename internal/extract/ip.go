@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"net/netip"
+	"unsafe"
 )
 
 // ipv4 validates norm[lo:hi] as a dotted quad: four decimal octets of 0-255 without leading
@@ -90,16 +91,22 @@ func (s *scanner) ipv6(lo, hi int) bool {
 		hi--
 	}
 
-	text := norm[lo:hi]
-	addrText := text
-	if z := bytes.IndexByte(text, '%'); z >= 0 {
-		addrText = text[:z]
+	// The zone is dropped from the value, so only the address is parsed; netip would refuse
+	// an empty zone ("fe80::1%"), and so does this.
+	addrText := norm[lo:hi]
+	if z := bytes.IndexByte(addrText, '%'); z >= 0 {
+		if z == len(addrText)-1 {
+			return false
+		}
+		addrText = addrText[:z]
 	}
 	if !plausibleIPv6(addrText) || len(addrText) < 6 && string(addrText) != "::1" {
 		return false
 	}
 
-	ip, err := netip.ParseAddr(string(text))
+	// A string view of norm: ParseAddr keeps no part of its input in an address without a
+	// zone, and its error is dropped here, so no copy (an allocation per candidate) is needed.
+	ip, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(addrText), len(addrText)))
 	if err != nil || !ip.Is6() {
 		return false
 	}
@@ -120,7 +127,6 @@ func (s *scanner) ipv6(lo, hi int) bool {
 		return true
 	}
 
-	ip = ip.WithZone("")
 	s.arena = ip.AppendTo(append(s.arena, typeCode(IPv6)))
 	s.addHit(rawLo, rawHi, keyLo, skipIPv6(ip))
 

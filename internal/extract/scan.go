@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -64,6 +65,7 @@ const (
 	fDefang             // a bracketed defang token
 	fHigh               // a non-ASCII label rune
 	fSplit              // a colon or percent sign
+	fDotDot             // two dots in a row (an empty label), either of them maybe defanged
 )
 
 // scanner holds the state of one Extract call; the Extractor itself stays immutable.
@@ -78,6 +80,7 @@ type scanner struct {
 	norm    []byte
 	offs    []int
 	base    int
+	dotDot  bool // norm holds two dots in a row
 	buf     []byte
 	offsBuf []int
 	runes   []rune
@@ -92,14 +95,39 @@ type scanner struct {
 	slots                 []uint64
 }
 
+// stopAfter[b] is the set of classes that stop the fast walk of scan right after byte b. A
+// colon or a non-ASCII byte always stops it; a dot, percent sign or bracket only after a label
+// byte, as elsewhere it starts no run; c or q only where a word starts. So the dots of a row
+// ("|......|") and the letters inside words ("connecting") are passed over like any other byte.
+var stopAfter = func() (t [256]uint8) {
+	for b := range t {
+		m := cColon | cHigh
+		if class[b]&(cWord|cHigh) != 0 {
+			m |= cDot | cPct | cOpen
+		}
+		if class[b]&cAlnum == 0 {
+			m |= cKW
+		}
+		t[b] = m
+	}
+	return t
+}()
+
 // scan walks text once. Most bytes (letters, digits, spaces, punctuation) are passed over
-// with one table lookup; only a trigger byte stops the walk: a dot, colon or percent sign (the
-// run around it is then scanned from its start, found by stepping back over word bytes), a
-// bracket right after a word (a defang), a non-ASCII letter, or c/q starting a word (a keyword).
+// eight at a time by skip; only a trigger byte stops the walk: a dot, colon or percent sign
+// (the run around it is then scanned from its start, found by stepping back over word bytes),
+// a bracket right after a word (a defang), a non-ASCII letter, or c/q starting a word (a
+// keyword). The checks below still hold on their own: stopAfter only spares them bytes
+// where they would do nothing.
 func (s *scanner) scan() {
 	t := s.text
 	floor := 0 // end of the last run: nothing before it is scanned again
 	for i := 0; i < len(t); {
+		if i > 0 {
+			if i = skip(t, i); i == len(t) {
+				break
+			}
+		}
 		c := class[t[i]]
 		if c&cTrigger == 0 {
 			i++
@@ -109,7 +137,7 @@ func (s *scanner) scan() {
 		switch {
 		case c&cKW != 0:
 			if i > floor && class[t[i-1]]&cAlnum != 0 {
-				i++ // inside a word, the common case: no keyword starts here
+				i++ // inside a word: no keyword starts here
 				continue
 			}
 			if !s.letterBefore(i, floor) {
@@ -134,6 +162,34 @@ func (s *scanner) scan() {
 		i = s.run(start, i)
 		floor = i
 	}
+}
+
+// skip returns the first k >= i where t[k] stops the walk of scan (see stopAfter), or len(t).
+// i must be positive. Eight bytes are tested at once, without a branch per byte: each test
+// yields a byte of a word whose lowest non-zero byte marks the stop.
+func skip(t []byte, i int) int {
+	for ; i+8 <= len(t); i += 8 {
+		w := (*[9]byte)(t[i-1 : i+8])
+		m := uint64(class[w[1]]&stopAfter[w[0]]) |
+			uint64(class[w[2]]&stopAfter[w[1]])<<8 |
+			uint64(class[w[3]]&stopAfter[w[2]])<<16 |
+			uint64(class[w[4]]&stopAfter[w[3]])<<24 |
+			uint64(class[w[5]]&stopAfter[w[4]])<<32 |
+			uint64(class[w[6]]&stopAfter[w[5]])<<40 |
+			uint64(class[w[7]]&stopAfter[w[6]])<<48 |
+			uint64(class[w[8]]&stopAfter[w[7]])<<56
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+
+	for ; i < len(t); i++ {
+		if class[t[i]]&stopAfter[t[i-1]] != 0 {
+			break
+		}
+	}
+
+	return i
 }
 
 // letterBefore reports whether text[i] follows a word character (no word boundary).
