@@ -31,14 +31,59 @@ func (s *scanner) domain(lo, hi int, defanged bool) {
 	}
 
 	name := s.norm[lo:hi]
-	rawTLD := name[bytes.LastIndexByte(name, '.')+1:]
-	if !plausibleTLD(rawTLD) || s.knownBadTLD(rawTLD) {
+	if !plausibleTLD(name[bytes.LastIndexByte(name, '.')+1:]) {
 		return
+	}
+
+	k, ok := s.nameKeyOf(name)
+	if !ok || k.fileLike && !defanged && !urlContext(t, rawLo) && !emailContext(t, rawLo) {
+		return // the file-name guard: a defang, a URL or an e-mail address makes it a name
+	}
+
+	s.hits = append(s.hits, hit{start: rawLo, end: rawHi, keyLo: k.lo, keyHi: k.hi,
+		rawIsValue: k.asWritten && s.offs == nil})
+}
+
+// nameKey is the outcome of validating one name as written: its key in the arena, whether the
+// key's value is the name as written, and whether the file-name guard applies to it.
+type nameKey struct {
+	lo, hi    int32
+	asWritten bool
+	fileLike  bool
+}
+
+// nameKeyOf validates name, a candidate as written (refanged), and returns its key. Everything
+// but the bytes around the name is decided by the name alone, so the outcome is memoized for
+// the call: a repeated name costs one lookup, and its hits share one key in the arena.
+func (s *scanner) nameKeyOf(name []byte) (nameKey, bool) {
+	if i, ok := s.names.get(name); ok {
+		if i < 0 {
+			return nameKey{}, false
+		}
+		return s.nameKeys[i], true
+	}
+
+	k, ok := s.newNameKey(name)
+	i := int32(-1)
+	if ok {
+		i = int32(len(s.nameKeys))
+		s.nameKeys = append(s.nameKeys, k)
+	}
+	s.names.put(name, i)
+
+	return k, ok
+}
+
+// newNameKey validates name, whose last label passed plausibleTLD, and appends its key to the
+// arena.
+func (s *scanner) newNameKey(name []byte) (nameKey, bool) {
+	if s.knownBadTLD(name[bytes.LastIndexByte(name, '.')+1:]) {
+		return nameKey{}, false
 	}
 
 	labels, tldAt, upper, high, ok := checkLabels(name)
 	if !ok || labels < 2 || upper == 1 && isUpper(name[tldAt]) {
-		return // "end.The" is two sentences run together
+		return nameKey{}, false // "end.The" is two sentences run together
 	}
 
 	keyLo := len(s.arena)
@@ -46,60 +91,61 @@ func (s *scanner) domain(lo, hi int, defanged bool) {
 	if high {
 		if s.arena, ok = s.appendIDN(s.arena, name); !ok {
 			s.arena = s.arena[:keyLo]
-			return
+			return nameKey{}, false
 		}
 	} else {
 		s.arena = append(s.arena, name...)
 		lowerASCII(s.arena[keyLo+1:])
 	}
 
-	value := s.arena[keyLo+1:]
-	context := defanged || urlContext(t, rawLo) || emailContext(t, rawLo)
-	if !s.validName(value, labels, !high, context) {
+	ok, fileLike := s.validName(s.arena[keyLo+1:], labels, !high)
+	if !ok {
 		s.arena = s.arena[:keyLo]
-		return
+		return nameKey{}, false
 	}
 
-	s.addHit(rawLo, rawHi, keyLo, "")
+	return nameKey{lo: int32(keyLo), hi: int32(len(s.arena)), asWritten: upper == 0 && !high,
+		fileLike: fileLike}, true
 }
 
 // validName checks a lower-case ASCII name of the given number of labels: length limits, an
-// ICANN suffix with at least one label before it, no '_' in the registrable part, and the
-// file-name guard. ascii says the name is the raw one lower-cased, whose TLD knownBadTLD passed.
-func (s *scanner) validName(value []byte, labels int, ascii, context bool) bool {
+// ICANN suffix with at least one label before it, and no '_' in the registrable part. ascii
+// says the name is the raw one lower-cased, whose TLD knownBadTLD passed. fileLike says the
+// file-name guard applies: two labels, the last one a file extension (fileTLDs).
+func (s *scanner) validName(value []byte, labels int, ascii bool) (ok, fileLike bool) {
 	if len(value) > 253 {
-		return false
+		return false, false
 	}
 
 	labelStart := 0
 	for k, b := range value {
 		if b == '.' {
 			if k-labelStart > 63 || k == labelStart {
-				return false
+				return false, false
 			}
 			labelStart = k + 1
 		}
 	}
 	tld := value[labelStart:]
 	if len(tld) > 63 {
-		return false
+		return false, false
 	}
 	if !validTLD(tld) {
-		return false
+		return false, false
 	}
 
 	suffixLen := s.icannSuffixLen(value, tld, ascii)
 	if suffixLen <= 0 || suffixLen >= len(value) {
-		return false
+		return false, false
 	}
 
 	name := unsafe.String(unsafe.SliceData(value), len(value)) // read-only view, not retained
 	registrable := name[strings.LastIndexByte(name[:len(name)-suffixLen-1], '.')+1:]
 	if strings.IndexByte(registrable, '_') >= 0 {
-		return false
+		return false, false
 	}
 
-	return context || labels != 2 || !isFileTLD(tld)
+	return true, labels == 2 && isFileTLD(tld)
 }
 
 // fileTLDKeys holds fileTLDs packed by packTLD, for a lookup without hashing a string.

@@ -96,6 +96,7 @@ type hit struct {
 	start, end   int   // raw span
 	keyLo, keyHi int32 // arena range
 	skip         uint8 // index into skipReasons
+	rawIsValue   bool  // the raw text is the value, so Raw shares its bytes
 }
 
 // typ returns the hit's type from the code at the head of its key.
@@ -209,41 +210,54 @@ func (s *scanner) group() []Entity {
 	}
 	s.owner, s.counts, s.firsts, s.slots = owner, counts, firsts, slots
 
-	// One buffer holds each entity's value then raw text. It is never written after this
-	// block, so viewing it as a string without a copy is safe.
+	// One buffer holds each entity's value then its raw text, unless that is the value. It is
+	// never written after this block, so viewing it as a string without a copy is safe.
 	strLen := 0
 	for _, i := range firsts {
 		h := hits[i]
-		strLen += int(h.keyHi-h.keyLo-1) + h.end - h.start
+		strLen += int(h.keyHi - h.keyLo - 1)
+		if !h.rawIsValue {
+			strLen += h.end - h.start
+		}
 	}
 	strs := make([]byte, 0, strLen)
 	for _, i := range firsts {
 		h := hits[i]
 		strs = append(strs, arena[h.keyLo+1:h.keyHi]...)
-		strs = append(strs, text[h.start:h.end]...)
+		if !h.rawIsValue {
+			strs = append(strs, text[h.start:h.end]...)
+		}
 	}
 	all := unsafe.String(unsafe.SliceData(strs), len(strs))
 
+	// Each entity's spans are a slice of one array; counts turns into the index of the
+	// entity's next span, so filling them reads a small array rather than the entities.
 	spans := make([]Span, len(hits))
 	entities := make([]Entity, len(counts))
 	off, strOff := 0, 0
 	for e, i := range firsts {
 		h := hits[i]
 		valEnd := strOff + int(h.keyHi-h.keyLo-1)
-		rawEnd := valEnd + h.end - h.start
+		rawOff, rawEnd := valEnd, valEnd+h.end-h.start
+		if h.rawIsValue {
+			rawOff, rawEnd = strOff, valEnd
+		}
+		n := int(counts[e])
 		entities[e] = Entity{
 			Type:  h.typ(arena),
 			Value: all[strOff:valEnd],
-			Raw:   all[valEnd:rawEnd],
-			Spans: spans[off : off : off+int(counts[e])],
+			Raw:   all[rawOff:rawEnd],
+			Spans: spans[off : off+n : off+n],
 			Skip:  skipReasons[h.skip],
 		}
-		off += int(counts[e])
+		counts[e] = int32(off)
+		off += n
 		strOff = rawEnd
 	}
 	for i, h := range hits {
-		e := &entities[owner[i]]
-		e.Spans = append(e.Spans, Span{h.start, h.end})
+		next := &counts[owner[i]]
+		spans[*next] = Span{h.start, h.end}
+		*next++
 	}
 
 	return entities

@@ -42,7 +42,7 @@ func (s *scanner) ipv4(lo, hi int) {
 	keyLo := len(s.arena)
 	s.arena = append(s.arena, typeCode(IPv4))
 	s.arena = append(s.arena, norm[lo:hi]...)
-	s.addHit(rawLo, rawHi, keyLo, skipIPv4(oct))
+	s.addHit(rawLo, rawHi, keyLo, skipIPv4(oct), s.offs == nil)
 }
 
 // skipIPv4 says why an address gets no lookup, or "".
@@ -122,13 +122,13 @@ func (s *scanner) ipv6(lo, hi int) bool {
 		s.arena = v4.AppendTo(append(s.arena, typeCode(IPv4)))
 		b := v4.As4()
 		s.addHit(rawLo, rawHi, keyLo,
-			skipIPv4([4]int{int(b[0]), int(b[1]), int(b[2]), int(b[3])}))
+			skipIPv4([4]int{int(b[0]), int(b[1]), int(b[2]), int(b[3])}), false)
 
 		return true
 	}
 
 	s.arena = ip.AppendTo(append(s.arena, typeCode(IPv6)))
-	s.addHit(rawLo, rawHi, keyLo, skipIPv6(ip))
+	s.addHit(rawLo, rawHi, keyLo, skipIPv6(ip), false)
 
 	return true
 }

@@ -64,7 +64,7 @@ func (s *scanner) cve(i int) {
 	s.arena = append(s.arena, t[yearAt:yearAt+4]...)
 	s.arena = append(s.arena, '-')
 	s.arena = append(s.arena, t[j:k]...)
-	s.addHit(i, k, keyLo, "")
+	s.addHit(i, k, keyLo, "", false)
 }
 
 // qid parses the seed's QID formats at text[i], case-insensitive: QID12345, QID:12345,
@@ -97,7 +97,7 @@ func (s *scanner) qid(i int) {
 	keyLo := len(s.arena)
 	s.arena = append(s.arena, typeCode(QID))
 	s.arena = append(s.arena, t[j:k]...)
-	s.addHit(i, k, keyLo, "")
+	s.addHit(i, k, keyLo, "", false)
 }
 
 // dashLen returns the byte length of a hyphen or Unicode dash (U+2010-U+2015, U+2212) at t[i].

@@ -21,6 +21,8 @@ func getScanner(x *Extractor, text []byte) *scanner {
 	s.arena = grow(s.arena, 64+len(text)/32)[:0]
 	s.suffixes.reset()
 	s.badTLDs.reset()
+	s.names.reset()
+	s.nameKeys = s.nameKeys[:0]
 
 	return s
 }
@@ -29,7 +31,8 @@ func getScanner(x *Extractor, text []byte) *scanner {
 func putScanner(s *scanner) {
 	s.x, s.text, s.norm, s.offs = nil, nil, nil, nil
 	if cap(s.hits) > maxPooledHits || cap(s.arena) > maxPooledArena ||
-		cap(s.slots) > 4*maxPooledHits || len(s.suffixes.slots) > 1<<16 {
+		cap(s.slots) > 4*maxPooledHits || len(s.suffixes.slots) > 1<<16 ||
+		len(s.names.slots) > 1<<16 {
 		return
 	}
 

@@ -4,7 +4,7 @@ package extract
 // first tried whole as an IPv6 address; otherwise it is cut at colons and percent signs (ports,
 // schemes, URL escapes) and each part at runs of two or more dots.
 func (s *scanner) analyze(start, end, flags, colons int) {
-	s.base = start
+	s.base, s.dotDot = start, flags&fDotDot != 0
 	s.norm, s.offs = s.text[start:end], nil
 	if flags&fDefang != 0 {
 		s.refang(start, end)
@@ -55,6 +55,11 @@ func (s *scanner) refang(start, end int) {
 // segment cuts norm[lo:hi] at runs of two or more dots: an empty label ends a name, and what
 // follows it is not the start of one ("a..b.com" gives nothing, "example.com..." gives the name).
 func (s *scanner) segment(lo, hi int, defanged bool) {
+	if !s.dotDot {
+		s.piece(lo, hi, false, defanged) // the common case: nothing to cut
+		return
+	}
+
 	norm := s.norm
 	pieceLo, afterDots := lo, false
 	for k := lo; k < hi; k++ {

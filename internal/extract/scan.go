@@ -20,7 +20,7 @@ const (
 	cAlnum                   // A-Z a-z 0-9 _ : a word character for boundaries
 )
 
-// cTrigger marks the bytes that stop the fast walk of scan.
+// cTrigger marks the bytes scan may have to look at; scanClass narrows them by the bytes around.
 const cTrigger = cDot | cColon | cPct | cOpen | cHigh | cKW
 
 var class = func() (t [256]uint8) {
@@ -90,44 +90,66 @@ type scanner struct {
 	suffixes memo
 	badTLDs  memo // value unused: a set
 
+	// The outcome of every name validated in this call, by the name as written (nameKeyOf):
+	// an index into nameKeys, or -1 for no name.
+	names    memo
+	nameKeys []nameKey
+
 	// Scratch of group, kept for the next call.
 	owner, counts, firsts []int32
 	slots                 []uint64
 }
 
-// stopAfter[b] is the set of classes that stop the fast walk of scan right after byte b. A
-// colon or a non-ASCII byte always stops it; a dot, percent sign or bracket only after a label
-// byte, as elsewhere it starts no run; c or q only where a word starts. So the dots of a row
-// ("|......|") and the letters inside words ("connecting") are passed over like any other byte.
-var stopAfter = func() (t [256]uint8) {
-	for b := range t {
-		m := cColon | cHigh
-		if class[b]&(cWord|cHigh) != 0 {
-			m |= cDot | cPct | cOpen
+// Bits of scanClass, the byte classes of nextStop. A byte stops the walk of scan when it is a
+// colon or non-ASCII; or a dot, percent sign or bracket after a label byte, as elsewhere it
+// starts no run; or c or q where a word starts. So the dots of a row ("|......|") and the letters
+// inside words ("connecting") are passed over like any other byte. sLabel and sNotAlnum, which
+// enable a kind of stop in the byte after, sit two bits above that kind: one shift lines them up.
+const (
+	sAlways   uint8 = 1 << iota // : and bytes >= 0x80
+	sDotLike                    // . % [ ( { \
+	sKW                         // c C q Q
+	sLabel                      // a label byte (cWord or cHigh): enables sDotLike next
+	sNotAlnum                   // not an ASCII word character: enables sKW next
+)
+
+var scanClass = func() (t [256]uint8) {
+	for b, c := range class {
+		if c&(cColon|cHigh) != 0 {
+			t[b] |= sAlways
 		}
-		if class[b]&cAlnum == 0 {
-			m |= cKW
+		if c&(cDot|cPct|cOpen) != 0 {
+			t[b] |= sDotLike
 		}
-		t[b] = m
+		if c&cKW != 0 {
+			t[b] |= sKW
+		}
+		if c&(cWord|cHigh) != 0 {
+			t[b] |= sLabel
+		}
+		if c&cAlnum == 0 {
+			t[b] |= sNotAlnum
+		}
 	}
 	return t
 }()
 
 // scan walks text once. Most bytes (letters, digits, spaces, punctuation) are passed over
-// eight at a time by skip; only a trigger byte stops the walk: a dot, colon or percent sign
+// eight at a time by nextStop; only a trigger byte stops the walk: a dot, colon or percent sign
 // (the run around it is then scanned from its start, found by stepping back over word bytes),
 // a bracket right after a word (a defang), a non-ASCII letter, or c/q starting a word (a
-// keyword). The checks below still hold on their own: stopAfter only spares them bytes
-// where they would do nothing.
+// keyword). The checks below do not rely on nextStop: it only passes over bytes where they
+// would find nothing to do.
 func (s *scanner) scan() {
 	t := s.text
 	floor := 0 // end of the last run: nothing before it is scanned again
 	for i := 0; i < len(t); {
 		if i > 0 {
-			if i = skip(t, i); i == len(t) {
+			if i = nextStop(t, i); i == len(t) {
 				break
 			}
 		}
+
 		c := class[t[i]]
 		if c&cTrigger == 0 {
 			i++
@@ -164,27 +186,33 @@ func (s *scanner) scan() {
 	}
 }
 
-// skip returns the first k >= i where t[k] stops the walk of scan (see stopAfter), or len(t).
-// i must be positive. Eight bytes are tested at once, without a branch per byte: each test
-// yields a byte of a word whose lowest non-zero byte marks the stop.
-func skip(t []byte, i int) int {
+// nextStop returns the first k >= i where t[k] stops the walk of scan (see scanClass), or
+// len(t). i must be positive. Eight bytes are tested at once, without a branch per byte: their
+// classes are packed into one word, each lane tested against the lane of the byte before it,
+// and the lowest non-zero lane of the result marks the stop.
+func nextStop(t []byte, i int) int {
+	const (
+		lanes   = 0x0101010101010101
+		always  = lanes * uint64(sAlways)
+		enabled = lanes * uint64(sDotLike|sKW) // the kinds a byte before can enable
+	)
+
+	prev := uint64(scanClass[t[i-1]])
 	for ; i+8 <= len(t); i += 8 {
-		w := (*[9]byte)(t[i-1 : i+8])
-		m := uint64(class[w[1]]&stopAfter[w[0]]) |
-			uint64(class[w[2]]&stopAfter[w[1]])<<8 |
-			uint64(class[w[3]]&stopAfter[w[2]])<<16 |
-			uint64(class[w[4]]&stopAfter[w[3]])<<24 |
-			uint64(class[w[5]]&stopAfter[w[4]])<<32 |
-			uint64(class[w[6]]&stopAfter[w[5]])<<40 |
-			uint64(class[w[7]]&stopAfter[w[6]])<<48 |
-			uint64(class[w[8]]&stopAfter[w[7]])<<56
-		if m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		w := (*[8]byte)(t[i : i+8])
+		v := uint64(scanClass[w[0]]) | uint64(scanClass[w[1]])<<8 |
+			uint64(scanClass[w[2]])<<16 | uint64(scanClass[w[3]])<<24 |
+			uint64(scanClass[w[4]])<<32 | uint64(scanClass[w[5]])<<40 |
+			uint64(scanClass[w[6]])<<48 | uint64(scanClass[w[7]])<<56
+		before := v<<8 | prev // each lane holds the class of the byte before
+		if stops := v & (always | before>>2&enabled); stops != 0 {
+			return i + bits.TrailingZeros64(stops)/8
 		}
+		prev = v >> 56
 	}
 
 	for ; i < len(t); i++ {
-		if class[t[i]]&stopAfter[t[i-1]] != 0 {
+		if scanClass[t[i]]&(sAlways|scanClass[t[i-1]]>>2&(sDotLike|sKW)) != 0 {
 			break
 		}
 	}
@@ -236,6 +264,7 @@ func (s *scanner) run(start, from int) int {
 	t := s.text
 	i, flags, colons := from, 0, 0
 	dots, lastDot := 0, -1
+	dotEnd := -1         // end of the last dot or defang token
 	afterLetter := false // a non-ASCII letter just before: no word boundary
 loop:
 	for i < len(t) {
@@ -254,8 +283,11 @@ loop:
 			afterLetter = false
 			i++
 		case c&cDot != 0:
+			if i == dotEnd {
+				flags |= fDotDot
+			}
 			flags |= fDot
-			dots, lastDot = dots+1, i
+			dots, lastDot, dotEnd = dots+1, i, i+1
 			afterLetter = false
 			i++
 		case c&cColon != 0:
@@ -272,9 +304,13 @@ loop:
 			if n == 0 || i == start {
 				break loop
 			}
+			if i == dotEnd {
+				flags |= fDotDot
+			}
 			flags |= fDot | fDefang
 			afterLetter = false
 			i += n
+			dotEnd = i
 		case c&cHigh != 0:
 			r, size := utf8.DecodeRune(t[i:])
 			if !isLabelRune(r) {
@@ -342,8 +378,9 @@ func (s *scanner) rawOf(k int) int {
 	return s.offs[k]
 }
 
-// addHit records an occurrence whose key is arena[keyLo:].
-func (s *scanner) addHit(start, end, keyLo int, skip string) {
+// addHit records an occurrence whose key is arena[keyLo:]. rawIsValue says the raw text
+// is the value as written, which spares group a copy of it.
+func (s *scanner) addHit(start, end, keyLo int, skip string, rawIsValue bool) {
 	s.hits = append(s.hits, hit{start: start, end: end, keyLo: int32(keyLo),
-		keyHi: int32(len(s.arena)), skip: skipCode(skip)})
+		keyHi: int32(len(s.arena)), skip: skipCode(skip), rawIsValue: rawIsValue})
 }
