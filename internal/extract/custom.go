@@ -27,26 +27,37 @@ func (x *Extractor) appendCustom(hits []hit, text []byte, arena *[]byte) []hit {
 
 // CustomQIDValue returns the QID digits that the configured value regex extracts from match,
 // a string the customQid pattern matched, following the seed: the value regex's first capture
-// group if it has one, else its whole match; a blank value regex, or one that does not match,
-// falls back to the last contiguous run of digits in match. When the regex yields more than
-// digits, its last run of digits is taken. ok is false when no digits come out.
+// group that took part in the match, else its whole match; a blank value regex, one that does
+// not match, or one that matches only the empty string, falls back to the last contiguous run
+// of digits in match. When the regex yields more than digits, its last run of digits is taken.
+// ok is false when no digits come out.
 func (x *Extractor) CustomQIDValue(match string) (value string, ok bool) {
 	v, ok := x.customValueOf([]byte(match))
 	return string(v), ok
 }
 
 func (x *Extractor) customValueOf(match []byte) ([]byte, bool) {
-	if x.customValue != nil {
-		if loc := x.customValue.FindSubmatchIndex(match); loc != nil {
-			v := match[loc[0]:loc[1]]
-			if len(loc) >= 4 && loc[2] >= 0 {
-				v = match[loc[2]:loc[3]]
-			}
-			match = v
-		}
+	if x.customValue == nil {
+		return lastDigits(match)
 	}
 
-	return lastDigits(match)
+	loc := x.customValue.FindSubmatchIndex(match)
+	if loc == nil {
+		return lastDigits(match)
+	}
+
+	v := match[loc[0]:loc[1]]
+	for g := 2; g+1 < len(loc); g += 2 {
+		if loc[g] >= 0 {
+			v = match[loc[g]:loc[g+1]]
+			break
+		}
+	}
+	if len(v) == 0 {
+		return lastDigits(match) // \d* matched nothing at the start: as if it did not match
+	}
+
+	return lastDigits(v)
 }
 
 // lastDigits returns the last contiguous run of ASCII digits in b.

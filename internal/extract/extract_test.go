@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -44,7 +46,11 @@ func runCases(t *testing.T, x *Extractor, cases []extractCase) {
 	}
 }
 
-// TestExtractIPv4 covers entities.md §6, IPv4.
+// TestExtractIPv4 covers entities.md §6, IPv4. Deliberate differences from §6: there is no
+// defanged flag (Raw keeps the defanged text, see TestExtractSpans), and only unspecified,
+// broadcast, loopback and multicast addresses are skipped; CGNAT, documentation and private
+// ranges are looked up, as a Qualys subscription may well scan them (DESIGN.md §5: skip is set
+// only when no lookup is made).
 func TestExtractIPv4(t *testing.T) {
 	t.Parallel()
 	runCases(t, defaultExtractor, []extractCase{
@@ -68,7 +74,17 @@ func TestExtractIPv4(t *testing.T) {
 		{"leading_zeros", "010.001.001.001", nil},
 		{"short_form", "127.1", nil},
 		{"cidr", "1.1.1.1/24", nil},
+		{"cidr_32", "10.0.0.1/32", nil},
+		{"prefix_too_long_is_not_cidr", "1.2.3.4/33", []string{"IPv4 1.2.3.4"}},
 		{"url_path_is_not_cidr", "http://1.2.3.4/index.html", []string{"IPv4 1.2.3.4"}},
+		{"url_path_of_digits_is_not_cidr", "http://1.2.3.4/24", []string{"IPv4 1.2.3.4"}},
+		{"userinfo_host_is_not_cidr", "ftp://u:pw@1.2.3.4/24", []string{"IPv4 1.2.3.4"}},
+		{"spaced_range", "10.0.0.1 - 10.0.0.9", []string{"IPv4 10.0.0.1", "IPv4 10.0.0.9"}},
+		{"defang_padded", "8.8.8 [.] 8", []string{"IPv4 8.8.8.8"}},
+		{"full_width", "１９２．１６８．０．１", []string{"IPv4 192.168.0.1"}},
+		{"japanese_neighbours", "サーバー192.168.1.1に接続", []string{"IPv4 192.168.1.1"}},
+		{"korean_particle", "192.168.1.1에서 차단", []string{"IPv4 192.168.1.1"}},
+		{"latin_letter_before", "é1.2.3.4", nil},
 		{"unspecified", "0.0.0.0", []string{"IPv4 0.0.0.0 skip=unspecified"}},
 		{"loopback", "127.0.0.1 127.8.9.10", []string{"IPv4 127.0.0.1 skip=loopback",
 			"IPv4 127.8.9.10 skip=loopback"}},
@@ -84,7 +100,10 @@ func TestExtractIPv4(t *testing.T) {
 	})
 }
 
-// TestExtractIPv6 covers entities.md §6, IPv6.
+// TestExtractIPv6 covers entities.md §6, IPv6. Deliberate differences from §6: the zone is
+// dropped, not recorded (the JSON contract has no field for it); link-local and documentation
+// addresses are looked up, not flagged; and ::ffff:a.b.c.d is reported as the IPv4 address
+// only, as Qualys tracks that host by its IPv4 address (no mappedIPv4 field).
 func TestExtractIPv6(t *testing.T) {
 	t.Parallel()
 	runCases(t, defaultExtractor, []extractCase{
@@ -97,6 +116,11 @@ func TestExtractIPv6(t *testing.T) {
 		{"zone_url_escaped", "[2001:db8:a0b:12f0::1%25eth0]:21", []string{"IPv6 2001:db8:a0b:12f0::1"}},
 		{"mapped_ipv4_unmapped", "::ffff:192.0.2.128", []string{"IPv4 192.0.2.128"}},
 		{"cidr", "2001:db8::1/64", nil},
+		{"cidr_128", "2001:db8::1/128", nil},
+		{"prefix_too_long_is_not_cidr", "2001:db8::1/129", []string{"IPv6 2001:db8::1"}},
+		{"clause_colon", "from 2001:db8::1: refused", []string{"IPv6 2001:db8::1"}},
+		{"clause_colon_label", "src:fe80::1:", []string{"IPv6 fe80::1"}},
+		{"time_clause_colon", "at 12:34:56: done", nil},
 		{"sentence_end", "Reach 2001:db8::2.", []string{"IPv6 2001:db8::2"}},
 		{"loopback", "::1", []string{"IPv6 ::1 skip=loopback"}},
 		{"unspecified_long_form", "0:0:0:0:0:0:0:0", []string{"IPv6 :: skip=unspecified"}},
@@ -112,7 +136,8 @@ func TestExtractIPv6(t *testing.T) {
 	})
 }
 
-// TestExtractDomain covers entities.md §6, domains.
+// TestExtractDomain covers entities.md §6, domains. user@example.com gives the domain (§6 leaves
+// it optional): the lookup wants the host, and qlens has no e-mail type.
 func TestExtractDomain(t *testing.T) {
 	t.Parallel()
 	runCases(t, defaultExtractor, []extractCase{
@@ -123,6 +148,17 @@ func TestExtractDomain(t *testing.T) {
 		{"defang_word", "example[dot]com", []string{"domain example.com"}},
 		{"defang_braces", "hxxps://revcode{.}eu/", []string{"domain revcode.eu"}},
 		{"defang_backslash", `example\.org`, []string{"domain example.org"}},
+		{"defang_padded", "intelreports (at) kaspersky [dot] com", []string{"domain kaspersky.com"}},
+		{"defang_padded_parens", "evil (.) example [.] com", []string{"domain evil.example.com"}},
+		{"defang_padded_file_tld", "invoice [.] zip", []string{"domain invoice.zip"}},
+		{"defang_padded_two_spaces", "evil  [dot] com and evil [dot]  com", nil},
+		{"defang_half_padded", "evil [dot]com evil[dot] com", nil},
+		{"full_width", "ｅｘａｍｐｌｅ．ｃｏｍ", []string{"domain example.com"}},
+		{"full_width_dot", "example．com", []string{"domain example.com"}},
+		{"japanese_neighbours", "接続先はexample.comです", []string{"domain example.com"}},
+		{"japanese_full_stop", "詳細はexample.com。", []string{"domain example.com"}},
+		{"thai_neighbours", "คลิกexample.comนะ", []string{"domain example.com"}},
+		{"japanese_idn", "例え.jp", []string{"domain xn--r8jz45g.jp"}},
 		{"defanged_url", "hxxps://evil[.]example[.]com/x", []string{"domain evil.example.com"}},
 		{"defanged_file_tld", "invoice[.]zip", []string{"domain invoice.zip"}},
 		{"file_tld_in_url", "http://invoice.zip/", []string{"domain invoice.zip"}},
@@ -155,6 +191,8 @@ func TestExtractDomain(t *testing.T) {
 		{"empty_label", "a..b.com", nil},
 		{"long_label", strings.Repeat("a", 64) + ".com", nil},
 		{"long_name", strings.Repeat("abcdefghi.", 25) + "abc.com", nil},
+		{"name_253", name253, []string{"domain " + name253}},
+		{"name_254", "x" + name253, nil},
 		{"abbreviations", "e.g. i.e. U.S.", nil},
 		{"av_signature", "W64/BURNTCIGAR.CA!tr", nil},
 		{"file_path", "/var/www/example.com/index.php", nil},
@@ -164,7 +202,11 @@ func TestExtractDomain(t *testing.T) {
 	})
 }
 
-// TestExtractCVE covers entities.md §6, CVE IDs.
+// name253 is a valid name of exactly 253 bytes, the longest allowed.
+var name253 = strings.Repeat(strings.Repeat("a", 62)+".", 3) + strings.Repeat("d", 60) + ".com"
+
+// TestExtractCVE covers entities.md §6, CVE IDs (the two occurrences of one ID are pinned by
+// TestExtractSpans).
 func TestExtractCVE(t *testing.T) {
 	t.Parallel()
 	runCases(t, defaultExtractor, []extractCase{
@@ -172,6 +214,13 @@ func TestExtractCVE(t *testing.T) {
 		{"leading_zero_four_digits", "CVE-2014-0001", []string{"cve CVE-2014-0001"}},
 		{"seven_digits_not_truncated", "CVE-2021-1234567", []string{"cve CVE-2021-1234567"}},
 		{"en_dash", "CVE–2021–44231", []string{"cve CVE-2021-44231"}},
+		{"unicode_hyphen", "CVE\u20102021\u201044232", []string{"cve CVE-2021-44232"}},
+		{"minus_sign", "CVE\u22122021\u221244233", []string{"cve CVE-2021-44233"}},
+		{"nineteen_digits", "CVE-2021-1234567890123456789",
+			[]string{"cve CVE-2021-1234567890123456789"}},
+		{"japanese_neighbours", "脆弱性CVE-2021-44228について", []string{"cve CVE-2021-44228"}},
+		{"latin_letter_before", "éCVE-2021-44228", nil},
+		{"latin_letter_and_hyphen_before", "é-CVE-2021-44228", []string{"cve CVE-2021-44228"}},
 		{"in_url", "https://nvd.nist.gov/vuln/detail/CVE-2021-44228.", []string{"domain nvd.nist.gov",
 			"cve CVE-2021-44228"}},
 		{"leading_zero_five_digits", "CVE-2014-00001", nil},
@@ -185,14 +234,32 @@ func TestExtractCVE(t *testing.T) {
 	})
 }
 
+// TestExtractCVEYears pins the year window, 1999 to next year, which moves with the clock.
+func TestExtractCVEYears(t *testing.T) {
+	t.Parallel()
+	next := time.Now().Year() + 1
+	runCases(t, defaultExtractor, []extractCase{
+		{"next_year", fmt.Sprintf("CVE-%d-1234", next),
+			[]string{fmt.Sprintf("cve CVE-%d-1234", next)}},
+		{"year_after_next", fmt.Sprintf("CVE-%d-1234", next+1), nil},
+	})
+}
+
+// TestExtractSpans pins Raw and the byte spans, which cover the text as written: defang tokens
+// with their padding, full-width forms, zones.
 func TestExtractSpans(t *testing.T) {
 	t.Parallel()
-	text := "8[.]8[.]8[.]8 then 8.8.8.8, QID: 42 and qid 42; fe80::1%eth0"
+	text := "8[.]8[.]8[.]8 then 8.8.8.8, QID: 42 and qid 42; fe80::1%eth0 " +
+		"CVE-2021-44228 cve-2021-44228 kaspersky [dot] com ｅｘ．ｃｏｍ 詳細はexample.org。"
 	got := Extract([]byte(text))
 	want := []Entity{
 		{Type: IPv4, Value: "8.8.8.8", Raw: "8[.]8[.]8[.]8", Spans: []Span{{0, 13}, {19, 26}}},
 		{Type: QID, Value: "42", Raw: "QID: 42", Spans: []Span{{28, 35}, {40, 46}}},
 		{Type: IPv6, Value: "fe80::1", Raw: "fe80::1%eth0", Spans: []Span{{48, 60}}},
+		{Type: CVE, Value: "CVE-2021-44228", Raw: "CVE-2021-44228", Spans: []Span{{61, 75}, {76, 90}}},
+		{Type: Domain, Value: "kaspersky.com", Raw: "kaspersky [dot] com", Spans: []Span{{91, 110}}},
+		{Type: Domain, Value: "ex.com", Raw: "ｅｘ．ｃｏｍ", Spans: []Span{{111, 129}}},
+		{Type: Domain, Value: "example.org", Raw: "example.org", Spans: []Span{{139, 150}}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Extract mismatch (-want +got):\n%s", diff)
@@ -210,6 +277,26 @@ func TestExtractInvalidUTF8KeepsOffsets(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Extract mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// TestExtractInvalidUTF8NearIndicators puts broken sequences where the scanner decodes runes:
+// truncated full-width forms, dashes and no-break spaces, and bytes around defangs and script
+// changes. An invalid byte reads as U+FFFD would: no letter, so it ends a word.
+func TestExtractInvalidUTF8NearIndicators(t *testing.T) {
+	t.Parallel()
+	runCases(t, defaultExtractor, []extractCase{
+		{"truncated_full_width_after_ip", "1.2.3.4\xef\xbc", []string{"IPv4 1.2.3.4"}},
+		{"truncated_full_width_dot", "evil\xef\xbccom", nil},
+		{"full_width_prefix_then_ascii", "\xef\xbc1.2.3.4", []string{"IPv4 1.2.3.4"}},
+		{"truncated_cjk_before_ip", "\xe4\xbe1.2.3.4", []string{"IPv4 1.2.3.4"}},
+		{"invalid_inside_label", "ev\xffil.com", []string{"domain il.com"}},
+		{"invalid_before_padded_defang", "evil\xff [dot] com", nil},
+		{"invalid_after_padded_defang", "evil [dot] \xffcom", nil},
+		{"truncated_dash_in_cve", "CVE\xe2\x80-2021-1234", nil},
+		{"truncated_nbsp_in_qid", "QID\xc2 5", nil},
+		{"invalid_after_cve", "CVE-2021-1234\xe2\x80", []string{"cve CVE-2021-1234"}},
+		{"invalid_between_cjk_and_domain", "例\xffexample.com", []string{"domain example.com"}},
+	})
 }
 
 func TestExtractOverlaps(t *testing.T) {

@@ -15,6 +15,9 @@ func FuzzExtract(f *testing.F) {
 		"hxxps://evil[.]example[.]com/x user@invoice.zip", "CVE-2021-44228 cve–2021–1234567",
 		"QID: 38623 (qid_5) QID123456789", "TICKET-42 asset-tag-00091", "пример.рф \xff\xfe",
 		"0:0:0:0:0:0:0:1 a..b.com 192.168.0.1-192.168.0.20", "x.blogspot.com:8080/a",
+		"kaspersky [dot] com 1 (.) 2 [.] 3 {.} 4 evil [dot] \xff", "１９２．１６８．０．１ ｅｘ．ｃｏｍ\xef\xbc",
+		"サーバー192.168.1.1に 脆弱性CVE-2021-44228 詳細はQID\u3000386を example.comです",
+		"from 2001:db8::1: x http://1.2.3.4/24 u@5.6.7.8/8",
 	} {
 		f.Add([]byte(seed))
 	}

@@ -8,7 +8,8 @@ import (
 
 // ipv4 validates norm[lo:hi] as a dotted quad: four decimal octets of 0-255 without leading
 // zeros (010.1.1.1 is ambiguous octal, so it is dropped rather than guessed). An address right
-// after a dot (a fifth octet, a version string) or before "/n" (a network) is no entity.
+// after a dot (a fifth octet, a version string) or before "/n" (a network, unless the address
+// is the host of a URL: http://10.0.0.5/24 is a path) is no entity.
 func (s *scanner) ipv4(lo, hi int) {
 	norm := s.norm
 	var oct [4]int
@@ -35,7 +36,7 @@ func (s *scanner) ipv4(lo, hi int) {
 
 	t := s.text
 	rawLo, rawHi := s.rawOf(lo), s.rawOf(hi)
-	if rawLo > 0 && t[rawLo-1] == '.' || cidrAt(t, rawHi, 2) {
+	if rawLo > 0 && t[rawLo-1] == '.' || cidrAt(t, rawHi, 32) && !hostContext(t, rawLo) {
 		return
 	}
 
@@ -112,7 +113,7 @@ func (s *scanner) ipv6(lo, hi int) bool {
 	}
 
 	rawLo, rawHi := s.rawOf(lo), s.rawOf(hi)
-	if cidrAt(s.text, rawHi, 3) {
+	if cidrAt(s.text, rawHi, 128) {
 		return true // a network, not a host: consumed without an entity
 	}
 
@@ -131,6 +132,11 @@ func (s *scanner) ipv6(lo, hi int) bool {
 	s.addHit(rawLo, rawHi, keyLo, skipIPv6(ip), false)
 
 	return true
+}
+
+// hostContext reports whether text[i] starts the host of a URL, after "//" or userinfo "@".
+func hostContext(t []byte, i int) bool {
+	return urlContext(t, i) || i > 0 && t[i-1] == '@'
 }
 
 // plausibleIPv6 is a cheap filter before netip: hex digits, colons and dots only, and without

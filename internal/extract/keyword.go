@@ -1,5 +1,10 @@
 package extract
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // maxQIDDigits is the longest QID the built-in type reads, as in the seed's pattern \d{1,8}.
 // A longer digit run is no QID at all: QID123456789 is not silently read as QID12345678.
 const maxQIDDigits = 8
@@ -115,14 +120,20 @@ func dashLen(t []byte, i int) int {
 	return 0
 }
 
-// skipSpace skips spaces, tabs and no-break spaces (U+00A0) from t[i].
+// skipSpace skips spaces, tabs and the Unicode space separators (\p{Zs}: U+00A0, U+2000-U+200A,
+// U+202F, U+3000, ...) from t[i], as JavaScript's \s does in the platform's pattern. Line breaks
+// are not skipped.
 func skipSpace(t []byte, i int) int {
 	for i < len(t) {
-		switch {
-		case t[i] == ' ' || t[i] == '\t':
+		switch b := t[i]; {
+		case b == ' ' || b == '\t':
 			i++
-		case t[i] == 0xC2 && i+1 < len(t) && t[i+1] == 0xA0:
-			i += 2
+		case b >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(t[i:])
+			if !unicode.Is(unicode.Zs, r) {
+				return i
+			}
+			i += size
 		default:
 			return i
 		}

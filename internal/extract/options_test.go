@@ -28,6 +28,7 @@ func TestNewRefusesRegex(t *testing.T) {
 		{"syntax_error", Options{CustomQIDPattern: `TICKET-(\d+`}, KeyCustomQIDRegex,
 			"missing closing )"},
 		{"empty_match_star", Options{CustomQIDPattern: `\d*`}, KeyCustomQIDRegex, "empty string"},
+		{"empty_match_letters", Options{CustomQIDPattern: `a*`}, KeyCustomQIDRegex, "empty string"},
 		{"empty_match_alternative", Options{CustomQIDPattern: `TICKET-\d+|x?`}, KeyCustomQIDRegex,
 			"empty string"},
 		{"empty_match_anchor", Options{CustomQIDPattern: `^`}, KeyCustomQIDRegex, "empty string"},
@@ -87,13 +88,19 @@ func TestNewAcceptsRE2(t *testing.T) {
 	}
 }
 
-// TestCustomQIDSeedTable is the seed's normative table, plus the fallback rules.
+// TestCustomQIDSeedTable is the seed's normative table, plus entities.md §6's custom cases and the
+// fallback rules. Values are the digits as extracted (ASSET-00038623 gives 00038623, the seed's
+// table gives 00091); the lookup sends the integer (38623, 91). Two custom types on one span
+// (§6) cannot arise: qlens has the one customQid type. Pattern a* is refused, not ignored
+// (TestNewRefusesRegex).
 func TestCustomQIDSeedTable(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name, pattern, valuePattern, in string
 		want                            []Entity
 	}{
+		{"ticket_42", `TICKET-\d+`, `TICKET-(\d+)`, "TICKET-42",
+			[]Entity{{Type: CustomQID, Value: "42", Raw: "TICKET-42", Spans: []Span{{0, 9}}}}},
 		{"ticket_group", `TICKET-\d+`, `TICKET-(\d+)`, "see TICKET-38623.",
 			[]Entity{{Type: CustomQID, Value: "38623", Raw: "TICKET-38623", Spans: []Span{{4, 16}}}}},
 		{"vuln_blank", `VULN#\d{4,8}`, "", "VULN#12345",
@@ -106,11 +113,20 @@ func TestCustomQIDSeedTable(t *testing.T) {
 			[]Entity{{Type: CustomQID, Value: "00038623", Raw: "ASSET-00038623", Spans: []Span{{0, 14}}}}},
 		{"no_group_whole_match", `TICKET-\d+`, `\d+`, "TICKET-7",
 			[]Entity{{Type: CustomQID, Value: "7", Raw: "TICKET-7", Spans: []Span{{0, 8}}}}},
+		{"no_group_match_with_text", `TICKET-\d+`, `TICKET-\d+`, "TICKET-7",
+			[]Entity{{Type: CustomQID, Value: "7", Raw: "TICKET-7", Spans: []Span{{0, 8}}}}},
+		{"first_participating_group", `T-\d+-\d+`, `(x)?T-(\d+)-\d+`, "T-5-6",
+			[]Entity{{Type: CustomQID, Value: "5", Raw: "T-5-6", Spans: []Span{{0, 5}}}}},
+		{"empty_value_match_falls_back", `TICKET-\d+`, `\d*`, "TICKET-42",
+			[]Entity{{Type: CustomQID, Value: "42", Raw: "TICKET-42", Spans: []Span{{0, 9}}}}},
 		{"value_regex_misses", `TICKET-\d+`, `XYZ(\d+)`, "TICKET-77",
 			[]Entity{{Type: CustomQID, Value: "77", Raw: "TICKET-77", Spans: []Span{{0, 9}}}}},
 		{"no_digits_dropped", `TICKET-[A-Z]+`, "", "TICKET-ABC", []Entity{}},
 		{"dedup_and_spans", `T-\d+`, `T-(\d+)`, "T-5 x T-5",
 			[]Entity{{Type: CustomQID, Value: "5", Raw: "T-5", Spans: []Span{{0, 3}, {6, 9}}}}},
+		{"inside_builtin", `\d{5}`, "", "QID 38623",
+			[]Entity{{Type: QID, Value: "38623", Raw: "QID 38623", Spans: []Span{{0, 9}}},
+				{Type: CustomQID, Value: "38623", Raw: "38623", Spans: []Span{{4, 9}}}}},
 		{"overlaps_builtin", `QID-\d+`, "", "QID-91",
 			[]Entity{{Type: QID, Value: "91", Raw: "QID-91", Spans: []Span{{0, 6}}},
 				{Type: CustomQID, Value: "91", Raw: "QID-91", Spans: []Span{{0, 6}}}}},

@@ -6,16 +6,18 @@ package extract
 func (s *scanner) analyze(start, end, flags, colons int) {
 	s.base, s.dotDot = start, flags&fDotDot != 0
 	s.norm, s.offs = s.text[start:end], nil
-	if flags&fDefang != 0 {
+	if flags&(fDefang|fWide) != 0 {
 		s.refang(start, end)
 	}
 	norm := s.norm
 
-	if colons >= 2 && s.ipv6Run(0, len(norm), flags&fDefang != 0) {
+	// An address may end a clause: "from 2001:db8::1: refused".
+	defanged := flags&fDefang != 0
+	if colons >= 2 && (s.ipv6Run(0, len(norm), defanged) ||
+		trailingColon(norm) && s.ipv6Run(0, len(norm)-1, defanged)) {
 		return
 	}
 
-	defanged := flags&fDefang != 0
 	if flags&fSplit == 0 {
 		s.segment(0, len(norm), defanged)
 		return
@@ -31,22 +33,36 @@ func (s *scanner) analyze(start, end, flags, colons int) {
 	}
 }
 
-// refang copies the run into buf with each defang token replaced by '.', filling offs.
+// trailingColon reports whether norm ends in one colon, not in "::".
+func trailingColon(norm []byte) bool {
+	n := len(norm)
+	return n >= 2 && norm[n-1] == ':' && norm[n-2] != ':'
+}
+
+// refang copies the run into buf with each defang token (plain or space-padded) replaced by
+// '.' and each full-width form by its ASCII byte, filling offs.
 func (s *scanner) refang(start, end int) {
 	t := s.text
 	s.buf, s.offs = s.buf[:0], s.offsBuf[:0]
 	for i := start; i < end; {
-		if class[t[i]]&cOpen != 0 {
-			if n := defangLen(t, i); n > 0 {
-				s.buf = append(s.buf, '.')
-				s.offs = append(s.offs, i)
-				i += n
-				continue
+		out, n := t[i], 1
+		switch {
+		case class[t[i]]&cOpen != 0:
+			if k := defangLen(t, i); k > 0 {
+				out, n = '.', k
+			}
+		case t[i] == ' ':
+			if k := paddedDefangLen(t, i); k > 0 {
+				out, n = '.', k
+			}
+		case t[i] == 0xEF:
+			if w := wideASCII(t, i); w != 0 {
+				out, n = w, 3
 			}
 		}
-		s.buf = append(s.buf, t[i])
+		s.buf = append(s.buf, out)
 		s.offs = append(s.offs, i)
-		i++
+		i += n
 	}
 	s.offs = append(s.offs, end)
 	s.norm, s.offsBuf = s.buf, s.offs
@@ -142,17 +158,18 @@ var pieceKind = func() (t [256]uint8) {
 	return t
 }()
 
-// cidrAt reports whether text[i:] is a prefix length "/n" with at most maxDigits digits, which
-// makes the address before it a network rather than a host.
-func cidrAt(t []byte, i, maxDigits int) bool {
+// cidrAt reports whether text[i:] is a prefix length "/n" with n <= maxBits, which makes the
+// address before it a network rather than a host.
+func cidrAt(t []byte, i, maxBits int) bool {
 	if i >= len(t) || t[i] != '/' {
 		return false
 	}
 
-	k := i + 1
-	for k < len(t) && isDigit(t[k]) {
+	k, n := i+1, 0
+	for k < len(t) && isDigit(t[k]) && k-i <= 3 {
+		n = n*10 + int(t[k]-'0')
 		k++
 	}
 
-	return k > i+1 && k-i-1 <= maxDigits && (k == len(t) || !isAlnum(t[k]) && t[k] != '/')
+	return k > i+1 && n <= maxBits && (k == len(t) || !isAlnum(t[k]) && t[k] != '/')
 }
