@@ -72,7 +72,12 @@ the page's address with a demo analyst token and a demo admin token.`,
 			if err != nil {
 				return failed(fmt.Errorf("listen: %w", err))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "qlens listening on http://%s\n", ln.Addr())
+			base := "http://" + ln.Addr().String()
+			fmt.Fprintf(cmd.OutOrStdout(), "qlens listening on %s\n", base)
+			if demo {
+				fmt.Fprintf(cmd.OutOrStdout(), "demo: open %s/ and sign in with the analyst "+
+					"token; admin page %s/admin\n", base, base)
+			}
 
 			return failed(srv.Run(cmd.Context(), ln))
 		},

@@ -28,20 +28,53 @@ func TestServe_demo(t *testing.T) {
 		pw.Close()
 	}()
 
-	var analyst, base string
+	var analyst, admin, base, page string
 	sc := bufio.NewScanner(pr)
-	for base == "" && sc.Scan() {
+	for page == "" && sc.Scan() {
 		line := sc.Text()
 		if v, ok := strings.CutPrefix(line, "demo: analyst token "); ok {
 			analyst = v
 		}
+		if v, ok := strings.CutPrefix(line, "demo: admin token "); ok {
+			admin = strings.TrimSpace(v)
+		}
 		if v, ok := strings.CutPrefix(line, "qlens listening on "); ok {
 			base = v
 		}
+		if v, ok := strings.CutPrefix(line, "demo: open "); ok {
+			page, _, _ = strings.Cut(v, " ")
+		}
 	}
 	go io.Copy(io.Discard, pr)
-	if analyst == "" || base == "" {
-		t.Fatalf("serve printed no token or address (token %q, base %q)", analyst, base)
+	if analyst == "" || admin == "" || base == "" || page != base+"/" {
+		t.Fatalf("serve printed token %q, admin token %q, base %q, page %q", analyst, admin,
+			base, page)
+	}
+
+	// The printed page is the web page; the admin token, and only it, reads the options.
+	for _, c := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/", "", http.StatusOK},
+		{"/api/v1/options", analyst, http.StatusForbidden},
+		{"/api/v1/options", admin, http.StatusOK},
+	} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("GET %s: status %d, want %d", c.path, resp.StatusCode, c.want)
+		}
 	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/lookup",

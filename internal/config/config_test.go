@@ -155,6 +155,10 @@ func TestValidate_url_rules(t *testing.T) {
 		{name: "trailing_slash", url: "https://qualysapi.qualys.com/", want: "slash"},
 		{name: "ftp", url: "ftp://qualysapi.qualys.com", want: "https://"},
 		{name: "query", url: "https://qualysapi.qualys.com?x=1", want: "query"},
+		{name: "credentials_in_url", url: "https://api-user:hunter2-url@qualysapi.qualys.com",
+			want: "user name or password"},
+		{name: "unparsable_not_echoed", url: "https://qualys api.com/hunter2-url",
+			want: "invalid character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,6 +174,9 @@ func TestValidate_url_rules(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Validate = %v, want a url error mentioning %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("Validate = %v: the message repeats the URL's secret part", err)
 			}
 		})
 	}

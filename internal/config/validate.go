@@ -76,6 +76,12 @@ func checkURL(raw string) string {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error quotes the whole URL, which may hold a pasted secret; its cause does not.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+
 		return "is not a valid URL: " + err.Error()
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
@@ -83,6 +89,9 @@ func checkURL(raw string) string {
 	}
 	if u.Host == "" {
 		return "has no host name"
+	}
+	if u.User != nil {
+		return "must not carry a user name or password: set username and password instead"
 	}
 	if strings.HasSuffix(raw, "/") {
 		return "must not end with a slash"

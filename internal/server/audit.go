@@ -36,6 +36,10 @@ func auditPath(dir string) string { return filepath.Join(dir, "audit.log") }
 
 // auditLog appends JSON lines to a file: O_APPEND, one write per record, fsync per record. A
 // crash mid-write loses at most the partial last line, which the reader skips.
+//
+// TODO: mu orders the writers of one process only. Two servers sharing a data directory may
+// both repair a torn last line (an extra empty line, harmless), and on a network file system
+// their O_APPEND writes may interleave. An flock around append removes this.
 type auditLog struct {
 	path string
 	now  func() time.Time
@@ -62,7 +66,7 @@ func (a *auditLog) append(e AuditEntry) error {
 	}
 	defer f.Close()
 
-	torn, err := endsTorn(f)
+	torn, empty, err := endsTorn(f)
 	if err != nil {
 		return err
 	}
@@ -78,26 +82,31 @@ func (a *auditLog) append(e AuditEntry) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("sync audit log: %w", err)
 	}
+	if empty {
+		// The first record may have created the file: its directory entry must last too.
+		return syncDir(filepath.Dir(a.path))
+	}
 
 	return nil
 }
 
-// endsTorn reports whether a non-empty file's last byte is not a newline.
-func endsTorn(f *os.File) (bool, error) {
+// endsTorn reports whether a non-empty file's last byte is not a newline, and whether the file
+// is empty.
+func endsTorn(f *os.File) (torn, empty bool, err error) {
 	st, err := f.Stat()
 	if err != nil {
-		return false, fmt.Errorf("stat audit log: %w", err)
+		return false, false, fmt.Errorf("stat audit log: %w", err)
 	}
 	if st.Size() == 0 {
-		return false, nil
+		return false, true, nil
 	}
 
 	var last [1]byte
 	if _, err := f.ReadAt(last[:], st.Size()-1); err != nil {
-		return false, fmt.Errorf("read audit log: %w", err)
+		return false, false, fmt.Errorf("read audit log: %w", err)
 	}
 
-	return last[0] != '\n', nil
+	return last[0] != '\n', false, nil
 }
 
 // read returns the newest limit entries, newest first, and how many lines it skipped because

@@ -2,8 +2,13 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -132,5 +137,111 @@ func TestAuditFileMode(t *testing.T) {
 	}
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+	}
+}
+
+// TestAuditConcurrentAppends: writers racing on one log interleave whole lines only.
+func TestAuditConcurrentAppends(t *testing.T) {
+	t.Parallel()
+
+	a := testAudit(t)
+	const writers = 32
+
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			if err := a.append(AuditEntry{Actor: "alice", Action: ActionScanLaunch,
+				Ref: fmt.Sprintf("scan/%d", i), Result: "ok",
+				Message: strings.Repeat("x", 4096)}); err != nil {
+				t.Errorf("append: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+
+	got, skipped, err := a.read(writers * 2)
+	if err != nil || skipped != 0 {
+		t.Fatalf("read: %v, skipped %d", err, skipped)
+	}
+	refs := refsOf(got)
+	slices.Sort(refs)
+	want := make([]string, 0, writers)
+	for i := range writers {
+		want = append(want, fmt.Sprintf("scan/%d", i))
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuditCorruptMiddleLine: a damaged line inside the log costs that line only.
+func TestAuditCorruptMiddleLine(t *testing.T) {
+	t.Parallel()
+
+	a := testAudit(t)
+	appendRefs(t, a, "scan/1")
+	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if _, err := f.WriteString("{\"actor\":\x00garbage\n"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	f.Close()
+	appendRefs(t, a, "scan/2")
+
+	got, skipped, err := a.read(10)
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	if diff := cmp.Diff([]string{"scan/2", "scan/1"}, refsOf(got)); diff != "" || skipped != 1 {
+		t.Errorf("refs (-want +got):\n%s\nskipped %d, want 1", diff, skipped)
+	}
+}
+
+// TestAuditBoundsCallerInput: a refused launch of a huge "ip" keeps only a prefix of it.
+func TestAuditBoundsCallerInput(t *testing.T) {
+	t.Parallel()
+
+	e := setup(t, validOptions(), launchOptions())
+	huge := strings.Repeat("9", 20000)
+
+	got := e.do("POST", "/api/v1/scans", analystToken, map[string]string{"ip": huge})
+	if got.status != http.StatusBadRequest {
+		t.Fatalf("launch of a huge ip: status %d", got.status)
+	}
+
+	var body struct {
+		Entries []AuditEntry `json:"entries"`
+	}
+	decodeInto(t, e.do("GET", "/api/v1/audit", adminToken, nil).body, &body)
+	if len(body.Entries) != 1 {
+		t.Fatalf("%d audit entries, want 1", len(body.Entries))
+	}
+	entry := body.Entries[0]
+	if len(entry.IP) > maxAuditIP+len("…") || len(entry.Message) > maxAuditMessage+len("…") ||
+		!strings.HasPrefix(entry.IP, "999") || entry.Result != "refused" {
+		t.Errorf("audit entry keeps %d bytes of ip and %d of message, result %q", len(entry.IP),
+			len(entry.Message), entry.Result)
+	}
+}
+
+func TestClip(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"10.0.0.5", 64, "10.0.0.5"},
+		{"abcdef", 3, "abc…"},
+		{"aé", 2, "a…"}, // never half a rune
+	}
+	for _, tt := range tests {
+		if got := clip(tt.in, tt.n); got != tt.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
 	}
 }

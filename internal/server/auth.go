@@ -96,6 +96,14 @@ func (a *authenticator) add(name, role string, sum [sha256.Size]byte) error {
 			name, RoleAnalyst, RoleAdmin, role)
 	}
 
+	// One value with two names or roles would make the actor depend on the order of sources.
+	for i := range a.hashes {
+		if subtle.ConstantTimeCompare(sum[:], a.hashes[i][:]) == 1 {
+			return fmt.Errorf("token %q has the same value as token %q; give each its own",
+				name, a.who[i].name)
+		}
+	}
+
 	a.who = append(a.who, principal{id: len(a.who), name: name, role: role})
 	a.hashes = append(a.hashes, sum)
 
@@ -147,7 +155,8 @@ func principalFrom(ctx context.Context) principal {
 }
 
 // require wraps h so that only callers holding role reach it: 401 without a valid token, 403 for
-// the wrong role, 429 past the caller's rate limit. The caller's name becomes the actor.
+// the wrong role, 429 past the caller's rate limit or after too many wrong tokens from the
+// caller's address. The caller's name becomes the actor.
 func (s *Server) require(role string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearer(r)
@@ -155,8 +164,16 @@ func (s *Server) require(role string, h http.HandlerFunc) http.Handler {
 			s.writeError(w, r, errUnauthenticated)
 			return
 		}
+
+		// An address that sent too many wrong tokens learns nothing more, right or wrong.
+		client := clientKey(r)
+		if wait, blocked := s.authFail.blocked(client); blocked {
+			s.writeError(w, r, &rateLimitedError{wait: wait, auth: true})
+			return
+		}
 		p, ok := s.auth.check(token)
 		if !ok {
+			s.authFail.allow(client)
 			s.writeError(w, r, errBadToken)
 			return
 		}

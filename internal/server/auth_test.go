@@ -38,8 +38,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"options_get", "GET", "/api/v1/options", nil, adminOnly},
 		{"options_put", "PUT", "/api/v1/options", map[string]string{"scannerName": "x"}, adminOnly},
 		{"options_test", "POST", "/api/v1/options/test", nil, adminOnly},
+		{"options_head", "HEAD", "/api/v1/options", nil, adminOnly},
 		{"audit", "GET", "/api/v1/audit", nil, adminOnly},
+		{"audit_head", "HEAD", "/api/v1/audit", nil, adminOnly},
 		{"metrics", "GET", "/metrics", nil, adminOnly},
+		{"metrics_head", "HEAD", "/metrics", nil, adminOnly},
 		{"healthz", "GET", "/healthz", nil, open},
 		{"web_page", "GET", "/", nil, open},
 	}
@@ -141,6 +144,11 @@ func TestBadTokenConfig(t *testing.T) {
 		{"env_bad_role", nil, "alice:root:sekrit-value-1", "role must be"},
 		{"hash_not_hex", []config.Token{{Name: "x", Role: RoleAdmin, SHA256: "zz"}}, "", "64 hex"},
 		{"hash_no_name", []config.Token{{Role: RoleAdmin, SHA256: sha("a")}}, "", "no name"},
+		{"env_empty_value", nil, "alice:analyst:", "want name:role:token"},
+		{"same_value_twice", nil, "alice:analyst:sekrit-value-1,bob:admin:sekrit-value-1",
+			"same value"},
+		{"same_value_file_and_env", []config.Token{{Name: "root", Role: RoleAdmin,
+			SHA256: sha("sekrit-value-1")}}, "alice:analyst:sekrit-value-1", "same value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qlens/qlens/internal/config"
@@ -37,10 +38,18 @@ type methodError struct{ allow string }
 
 func (e *methodError) Error() string { return "method not allowed; allowed: " + e.allow }
 
-// rateLimitedError is a caller past its inbound rate limit.
-type rateLimitedError struct{ wait time.Duration }
+// rateLimitedError is a caller past its inbound rate limit, or (auth) a client address that
+// sent too many wrong tokens.
+type rateLimitedError struct {
+	wait time.Duration
+	auth bool
+}
 
 func (e *rateLimitedError) Error() string {
+	if e.auth {
+		return "too many invalid tokens from this address: retry after the Retry-After delay"
+	}
+
 	return "too many requests: slow down and retry after the Retry-After delay"
 }
 
@@ -88,7 +97,9 @@ func classify(err error) (int, string) {
 	case errors.As(err, &valid):
 		return http.StatusBadRequest, err.Error()
 	case errors.As(err, &input), errors.Is(err, lookup.ErrBadInput):
-		return http.StatusBadRequest, err.Error()
+		// "bad input: " says nothing the 400 does not; the rest is the engine's own sentence.
+		return http.StatusBadRequest, strings.Replace(err.Error(),
+			lookup.ErrBadInput.Error()+": ", "", 1)
 	case errors.Is(err, errNoEngine):
 		return http.StatusServiceUnavailable, err.Error()
 	case errors.As(err, &qRate):

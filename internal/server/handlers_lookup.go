@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,11 +41,16 @@ func firstInvalid(b []byte) int {
 	return -1
 }
 
-// decodeBody reads the body into v, refusing unknown fields and trailing data.
+// decodeBody reads the body into v strictly: one JSON object and nothing after it, no key twice,
+// keys spelt exactly (encoding/json alone would match them case-insensitively) and none unknown.
 func decodeBody(r *http.Request, v any) error {
 	raw, err := readBody(r)
 	if err != nil {
 		return err
+	}
+
+	if problems := checkJSON(raw, reflect.TypeOf(v)); len(problems) > 0 {
+		return badInput("the body is not the expected JSON: %s", problemsText(problems))
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -56,9 +62,6 @@ func decodeBody(r *http.Request, v any) error {
 		}
 
 		return badInput("the body is not the expected JSON: %s", msg)
-	}
-	if dec.More() {
-		return badInput("the body has data after the JSON object")
 	}
 
 	return nil

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -139,11 +140,19 @@ func (s *Server) handleTestOptions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"ok": ok, "results": results})
 }
 
-// testEngine builds a throw-away engine for the options of a test request.
+// testEngine builds a throw-away engine for the options of a test request. The stored password
+// is only ever sent to the stored URL: a test against another URL must bring its own password,
+// or an admin could read the password off a server of theirs without a trace in the audit log.
 func (s *Server) testEngine(raw []byte) (Engine, error) {
-	opts, err := decodeOptions(raw, s.engines.current().opts)
+	cur := s.engines.current().opts
+	opts, err := decodeOptions(raw, cur)
 	if err != nil {
 		return nil, err
+	}
+	if opts.URL != cur.URL && cur.Password != "" && !passwordGiven(raw) {
+		return nil, &config.ValidationError{Fields: []config.FieldError{{Key: "password",
+			Message: "enter the password to test another URL: the stored password is only " +
+				"sent to the saved URL"}}}
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -155,4 +164,13 @@ func (s *Server) testEngine(raw []byte) (Engine, error) {
 	}
 
 	return eng, nil
+}
+
+// passwordGiven reports whether an options object carries a non-empty password.
+func passwordGiven(raw []byte) bool {
+	var body struct {
+		Password string `json:"password"`
+	}
+
+	return json.Unmarshal(raw, &body) == nil && body.Password != ""
 }

@@ -55,26 +55,37 @@ var knownOptionKeys = func() map[string]bool {
 }()
 
 // decodeOptions lays an options object over cur: absent keys keep their value, read-only keys
-// are ignored, an absent or empty password keeps the stored one. Unknown keys and values of the
-// wrong type are a *config.ValidationError naming every one.
+// are ignored, an absent or empty password keeps the stored one. Unknown keys, keys given twice
+// or spelt in another letter case (at any depth) and values of the wrong type are a
+// *config.ValidationError naming every one; anything but one JSON object is a 400.
 func decodeOptions(raw []byte, cur config.Options) (config.Options, error) {
+	var fields []config.FieldError
+	flagged := map[string]bool{}
+	for _, p := range checkJSON(raw, reflect.TypeFor[optionsView]()) {
+		if p.key == "" {
+			return config.Options{}, badInput("the body must be a JSON object of options: "+
+				"it %s", p.msg)
+		}
+		fields = append(fields, config.FieldError{Key: p.key, Message: p.msg})
+		flagged[p.key] = true
+	}
+
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &top); err != nil || top == nil {
 		return config.Options{}, badInput("the body must be a JSON object of options")
 	}
 
-	var unknown []config.FieldError
 	for k := range top {
-		if !knownOptionKeys[k] {
-			unknown = append(unknown, config.FieldError{Key: k, Message: "unknown option"})
+		if !knownOptionKeys[k] && !flagged[k] {
+			fields = append(fields, config.FieldError{Key: k, Message: "unknown option"})
 		}
 	}
-	if len(unknown) > 0 {
-		slices.SortFunc(unknown, func(a, b config.FieldError) int {
+	if len(fields) > 0 {
+		slices.SortStableFunc(fields, func(a, b config.FieldError) int {
 			return strings.Compare(a.Key, b.Key)
 		})
 
-		return config.Options{}, &config.ValidationError{Fields: unknown}
+		return config.Options{}, &config.ValidationError{Fields: fields}
 	}
 
 	in := optionsView{Options: cur}

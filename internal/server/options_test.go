@@ -280,3 +280,60 @@ func TestChangedKeysTreatsUnsetAndEmptyListsAlike(t *testing.T) {
 		t.Errorf("changed keys (-want +got):\n%s", diff)
 	}
 }
+
+// TestOptionsTestKeepsThePasswordHome: the stored password is only sent to the stored URL. A
+// test against another URL must bring its own password; the same URL may reuse it.
+func TestOptionsTestKeepsThePasswordHome(t *testing.T) {
+	t.Parallel()
+
+	e := setup(t, validOptions(), nil)
+	const elsewhere = "https://collector.example.test"
+
+	refused := e.do("POST", "/api/v1/options/test", adminToken, map[string]any{"url": elsewhere})
+	if refused.status != http.StatusBadRequest ||
+		!strings.Contains(string(refused.body), `"key":"password"`) {
+		t.Errorf("test of another URL without a password: status %d, body %s", refused.status,
+			refused.body)
+	}
+
+	withOwn := e.do("POST", "/api/v1/options/test", adminToken,
+		map[string]any{"url": elsewhere, "password": newPass})
+	if withOwn.status != http.StatusOK {
+		t.Errorf("test of another URL with its password: status %d, body %s", withOwn.status,
+			withOwn.body)
+	}
+	sameURL := e.do("POST", "/api/v1/options/test", adminToken,
+		map[string]any{"username": "other-user"})
+	if sameURL.status != http.StatusOK {
+		t.Errorf("test of the saved URL: status %d, body %s", sameURL.status, sameURL.body)
+	}
+
+	e.factory.mu.Lock()
+	defer e.factory.mu.Unlock()
+	for _, b := range e.factory.builds {
+		if b.URL == elsewhere && b.Password.Reveal() == qualysPass {
+			t.Errorf("an engine was built to send the stored password to %s", elsewhere)
+		}
+	}
+	for _, r := range []response{refused, withOwn, sameURL} {
+		if strings.Contains(string(r.body), qualysPass) || strings.Contains(string(r.body), newPass) {
+			t.Errorf("test answer holds a password: %s", r.body)
+		}
+	}
+}
+
+// TestOptionsURLWithCredentials is answered on the url key, never with a 500 or the secret.
+func TestOptionsURLWithCredentials(t *testing.T) {
+	t.Parallel()
+
+	e := setup(t, validOptions(), nil)
+
+	got := e.do("PUT", "/api/v1/options", adminToken,
+		map[string]any{"url": "https://api-user:url-Secret-1@qualysapi.example.test"})
+	if got.status != http.StatusBadRequest || !strings.Contains(string(got.body), `"key":"url"`) {
+		t.Errorf("status %d, body %s; want 400 on url", got.status, got.body)
+	}
+	if strings.Contains(string(got.body)+e.logs.String(), "url-Secret-1") {
+		t.Errorf("the URL's password is in the answer or the log")
+	}
+}

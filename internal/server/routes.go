@@ -13,10 +13,12 @@ const (
 	maxSmallBody = 64 << 10
 )
 
-// route is one method on one path.
+// route is one method on one path. limit bounds its body; 0 means maxSmallBody, so every
+// route has a bound, even one that reads no body.
 type route struct {
 	method string
 	h      http.Handler
+	limit  int64
 }
 
 // routes builds the mux and wraps it in the middleware every request goes through.
@@ -24,26 +26,25 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	s.handle(mux, "/api/v1/extract",
-		route{"POST", limitBody(maxTextBody, s.require(RoleAnalyst, s.handleExtract))})
+		route{"POST", s.require(RoleAnalyst, s.handleExtract), maxTextBody})
 	s.handle(mux, "/api/v1/lookup",
-		route{"POST", limitBody(maxTextBody, s.require(RoleAnalyst, s.handleLookup))})
+		route{"POST", s.require(RoleAnalyst, s.handleLookup), maxTextBody})
 	s.handle(mux, "/api/v1/scans",
-		route{"POST", limitBody(maxSmallBody, s.require(RoleAnalyst, s.handleLaunchScan))},
-		route{"GET", s.require(RoleAnalyst, s.handleScanStatus)})
-	s.handle(mux, "/api/v1/me", route{"GET", s.require(RoleAnalyst, s.handleMe)})
+		route{"POST", s.require(RoleAnalyst, s.handleLaunchScan), 0},
+		route{"GET", s.require(RoleAnalyst, s.handleScanStatus), 0})
+	s.handle(mux, "/api/v1/me", route{"GET", s.require(RoleAnalyst, s.handleMe), 0})
 	s.handle(mux, "/api/v1/options",
-		route{"GET", s.require(RoleAdmin, s.handleGetOptions)},
-		route{"PUT", limitBody(maxSmallBody, s.require(RoleAdmin, s.handlePutOptions))})
+		route{"GET", s.require(RoleAdmin, s.handleGetOptions), 0},
+		route{"PUT", s.require(RoleAdmin, s.handlePutOptions), 0})
 	s.handle(mux, "/api/v1/options/test",
-		route{"POST", limitBody(maxSmallBody, s.require(RoleAdmin, s.handleTestOptions))})
-	s.handle(mux, "/api/v1/audit", route{"GET", s.require(RoleAdmin, s.handleAudit)})
-	s.handle(mux, "/healthz", route{"GET", http.HandlerFunc(handleHealth)})
-	s.handle(mux, "/metrics", route{"GET", s.metricsHandler()})
+		route{"POST", s.require(RoleAdmin, s.handleTestOptions), 0})
+	s.handle(mux, "/api/v1/audit", route{"GET", s.require(RoleAdmin, s.handleAudit), 0})
+	s.handle(mux, "/healthz", route{"GET", http.HandlerFunc(handleHealth), 0})
+	s.handle(mux, "/metrics", route{"GET", s.metricsHandler(), 0})
 
-	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, errNotFound)
-	}))
-	mux.Handle("/", s.webHandler())
+	mux.Handle("/api/", limitBody(maxSmallBody, http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, errNotFound) })))
+	mux.Handle("/", limitBody(maxSmallBody, s.webHandler()))
 
 	return securityHeaders(s.observe(s.recoverPanics(s.crossOrigin(mux))))
 }
@@ -52,7 +53,11 @@ func (s *Server) routes() http.Handler {
 func (s *Server) handle(mux *http.ServeMux, path string, routes ...route) {
 	allow := make([]string, 0, len(routes)+1)
 	for _, rt := range routes {
-		mux.Handle(rt.method+" "+path, rt.h)
+		limit := rt.limit
+		if limit <= 0 {
+			limit = maxSmallBody
+		}
+		mux.Handle(rt.method+" "+path, limitBody(limit, rt.h))
 		allow = append(allow, rt.method)
 		if rt.method == "GET" {
 			allow = append(allow, "HEAD")

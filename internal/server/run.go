@@ -24,15 +24,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      s.writeTimeout(),
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return base },
-	}
+	srv := s.httpServer(base)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -63,6 +55,23 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 	return nil
 }
+
+// httpServer is the http.Server Run serves with: every phase of a connection has a deadline,
+// so a slow or silent client cannot hold a connection open, and headers are bounded.
+func (s *Server) httpServer(base context.Context) *http.Server {
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      s.writeTimeout(),
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+}
+
+// maxHeaderBytes bounds a request's headers; a bearer token and a request id fit many times.
+const maxHeaderBytes = 64 << 10
 
 // writeTimeout leaves a lookup its whole lookupTimeout plus a margin to write the answer. A
 // lookupTimeout raised later through the API is honoured per request (extendWriteDeadline).

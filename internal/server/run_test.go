@@ -128,3 +128,29 @@ func TestRunShutdownBound(t *testing.T) {
 		t.Errorf("lookup past the bound answered 200")
 	}
 }
+
+// TestServerTimeouts: every phase of a connection is bounded, and a write may last a whole
+// lookup (lookupTimeout) plus the time to send its answer.
+func TestServerTimeouts(t *testing.T) {
+	t.Parallel()
+
+	opts := validOptions()
+	opts.LookupTimeout = config.Duration(10 * time.Minute)
+	e := setup(t, opts, nil)
+
+	hs := e.srv.httpServer(t.Context())
+	got := map[string]bool{
+		"readHeader": hs.ReadHeaderTimeout > 0 && hs.ReadHeaderTimeout <= 30*time.Second,
+		"read":       hs.ReadTimeout > 0,
+		"write":      hs.WriteTimeout >= 10*time.Minute+writeMargin,
+		"idle":       hs.IdleTimeout > 0,
+		"headers":    hs.MaxHeaderBytes > 0 && hs.MaxHeaderBytes <= 1<<20,
+	}
+	for k, ok := range got {
+		if !ok {
+			t.Errorf("%s bound missing or off: header %v, read %v, write %v, idle %v, %d bytes",
+				k, hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout,
+				hs.MaxHeaderBytes)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -50,6 +51,9 @@ type Config struct {
 	RateLimit rate.Limit
 	// RateBurst is how many API requests a token may make at once; 0: 40.
 	RateBurst int
+	// AuthFailBurst is how many wrong tokens one client address may send before it gets 429
+	// for every token (then one more a second); 0: 20.
+	AuthFailBurst int
 	// OpenMetrics serves /metrics without a token; by default it needs an admin token.
 	OpenMetrics bool
 	// ShutdownTimeout bounds how long Run waits for running requests on shutdown; 0: 30s.
@@ -64,7 +68,8 @@ type Server struct {
 	dataDir  string
 	web      http.Handler
 	auth     *authenticator
-	limiter  *limiter
+	limiter  *limiter[int]
+	authFail *limiter[netip.Addr]
 	metrics  *Metrics
 	audit    *auditLog
 	store    *optionStore
@@ -108,7 +113,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.auth = auth
 
-	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, maxLimiters, s.now)
+	s.limiter = newLimiter[int](cfg.RateLimit, cfg.RateBurst, maxLimiters, s.now)
+	failBurst := cfg.AuthFailBurst
+	if failBurst <= 0 {
+		failBurst = authFailBurst
+	}
+	s.authFail = newLimiter[netip.Addr](authFailRate, failBurst, maxLimiters, s.now)
 	s.metrics = NewMetrics()
 	s.audit = &auditLog{path: auditPath(s.dataDir), now: s.now}
 	s.store = &optionStore{path: optionsPath(s.dataDir)}

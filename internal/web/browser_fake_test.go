@@ -114,12 +114,34 @@ func fakeLookup(text string) map[string]any {
 			"message": "rate limit exceeded"}}
 		results = append(results, r)
 	}
+	if strings.Contains(text, hostileIP) {
+		// Every field the page shows, carrying markup: it must come out as text.
+		r := result(entity("IPv4", hostileIP, hostileIP, ""))
+		r["summary"] = []string{hostile("tag")}
+		r["hostDetections"] = []any{map[string]any{"id": 66, "ip": hostileIP,
+			"dns": hostile("dns"), "os": hostile("os"), "detections": []any{map[string]any{
+				"qid": 1, "severity": 4, "status": hostile("status"), "results": hostile("res"),
+				"title": hostile("title")}}}}
+		r["scans"] = []any{map[string]any{"ref": "scan/1.1", "title": hostile("scan"),
+			"state": hostile("state"), "user": hostile("user")}}
+		r["errors"] = []any{map[string]any{"source": hostile("source"), "code": hostile("code"),
+			"message": hostile("message")}}
+		results = append(results, r)
+	}
 	if results == nil {
 		results = []map[string]any{}
 	}
 
 	return map[string]any{"results": results,
 		"stats": map[string]int{"apiCalls": 3, "cacheHits": 1, "elapsedMs": 42}}
+}
+
+// hostileIP is the address whose fake result carries markup in every field.
+const hostileIP = "10.6.6.6"
+
+// hostile is a field value that runs script if the page ever parses it as HTML.
+func hostile(field string) string {
+	return field + `<img src="x" onerror="window.pwned='` + field + `'">`
 }
 
 type mark struct {
@@ -230,6 +252,58 @@ func TestBrowser_fakeAPI(t *testing.T) {
 		msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#card-0 .scan-status`)))
 		if want := "scan launch is disabled: an admin must turn on enableScanLaunch"; msg != want {
 			t.Errorf("status = %q (%v), want %q", msg, err, want)
+		}
+	})
+
+	t.Run("narrow_window_does_not_scroll_sideways", func(t *testing.T) {
+		// The width of the Polarity overlay beside a console: tables scroll in their own box.
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(420, 900)); err != nil {
+			t.Fatalf("narrow viewport: %v", err)
+		}
+		defer func() { _ = chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)) }()
+
+		got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](`(() => {
+			const doc = document.documentElement;
+			const tabs = document.querySelector('#card-0 .tablist');
+			const last = tabs.lastElementChild.getBoundingClientRect();
+			return doc.clientWidth <= 420 && {
+				sideways: doc.scrollWidth > doc.clientWidth,
+				lastTabVisible: last.right <= tabs.getBoundingClientRect().right + 1,
+			};
+		})()`))
+		want := map[string]any{"sideways": false, "lastTabVisible": true}
+		if diff := cmp.Diff(want, got); err != nil || diff != "" {
+			t.Errorf("narrow layout (%v) (-want +got):\n%s", err, diff)
+		}
+	})
+
+	t.Run("hostile_fields_render_as_text", func(t *testing.T) {
+		if err := LookUp(ctx, "beacon to "+hostileIP); err != nil {
+			t.Fatalf("look up: %v", err)
+		}
+		// Draw every tab, so that each field reaches the page.
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#card-0 [data-tab="scans"]`)),
+			chromedp.Click(chromedp.CSS(`#card-0 [data-tab="hosts"]`)),
+			chromedp.Click(chromedp.CSS(`#card-0 details.results summary`))); err != nil {
+			t.Fatalf("open tabs: %v", err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`(() => {
+			const card = document.getElementById('card-0');
+			return {
+				pwned: window.pwned || '',
+				images: card.querySelectorAll('img').length,
+				shown: ['tag', 'dns', 'os', 'status', 'res', 'title', 'scan', 'state', 'user',
+					'source', 'code', 'message'].filter(f => card.textContent.includes(
+					f + '<img src="x"')),
+			};
+		})()`))
+		if err != nil {
+			t.Fatalf("read card: %v", err)
+		}
+		want := map[string]any{"pwned": "", "images": float64(0), "shown": []any{"tag", "dns",
+			"os", "status", "res", "title", "scan", "state", "user", "source", "code", "message"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("hostile fields (-want +got):\n%s", diff)
 		}
 	})
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -397,6 +398,29 @@ func TestBrowser_admin(t *testing.T) {
 			'#checks .check-fail')].map(li => li.textContent)`))
 		if err != nil || len(failed) != 0 {
 			t.Errorf("failed checks against the simulator (%v): %v", err, failed)
+		}
+	})
+
+	t.Run("test_of_another_url_asks_for_the_password", func(t *testing.T) {
+		saved, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`[data-key="url"]`)))
+		if err != nil {
+			t.Fatalf("read url: %v", err)
+		}
+		urlField := chromedp.CSS(`[data-key="url"]`)
+		defer func() { _ = chromedp.Do(ctx, chromedp.SetValue(urlField, saved)) }()
+
+		err = chromedp.Do(ctx,
+			chromedp.SetValue(urlField, "https://collector.example.test"),
+			chromedp.Click(chromedp.ID("test")),
+			chromedp.WaitVisible(chromedp.CSS(`[data-field="password"] .field-error`)),
+		)
+		if err != nil {
+			t.Fatalf("test another url: %v", err)
+		}
+		msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(
+			`[data-field="password"] .field-error`)))
+		if err != nil || !strings.Contains(msg, "only sent to the saved URL") {
+			t.Errorf("password field says %q (%v), want why the password is needed", msg, err)
 		}
 	})
 

@@ -16,7 +16,8 @@ import (
 // CSP is the Content-Security-Policy the page is written for. Handler sets it on every response
 // that does not carry one already, so the page is protected even when mounted on a bare mux.
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; frame-ancestors 'none'"
+	"connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; " +
+	"form-action 'self'"
 
 //go:embed static
 var staticFS embed.FS

@@ -137,7 +137,8 @@ function showErrors(fields) {
   const general = [];
   let first = null;
   for (const fe of fields) {
-    const field = document.querySelector(`[data-field="${fe.key}"]`);
+    // The key comes from the server, which may echo a key the body carried: escape it.
+    const field = document.querySelector(`[data-field="${CSS.escape(String(fe.key))}"]`);
     if (!field) {
       general.push(`${fe.key}: ${fe.message}`);
       continue;
@@ -239,10 +240,10 @@ async function loadAudit() {
       root.appendChild(h('p', { class: 'empty-note', text: 'Nothing audited yet.' }));
       return;
     }
-    root.appendChild(h('table', { class: 'grid audit-table' },
+    root.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'grid audit-table' },
       h('thead', null, h('tr', null,
         AUDIT_COLUMNS.map(([l]) => h('th', { scope: 'col', text: l })))),
-      h('tbody', null, entries.map(auditRow))));
+      h('tbody', null, entries.map(auditRow)))));
   } catch (err) {
     clear(root);
     root.appendChild(h('p', { class: 'check-fail',

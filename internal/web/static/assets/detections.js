@@ -184,6 +184,6 @@ function hostBlock(host, titles, open) {
     h('div', { class: 'host-body' },
       dets.length ? sevBar(counts) : null,
       facts(pairs),
-      dets.length ? detectionTable(dets, titles)
+      dets.length ? h('div', { class: 'table-wrap' }, detectionTable(dets, titles))
         : h('p', { class: 'empty-note', text: 'No detections on this host.' })));
 }

@@ -37,7 +37,7 @@ function stateChip(state) {
 export function scansPanel(scans) {
   if (!scans.length) return h('p', { class: 'empty-note', text: 'No scans of this address.' });
 
-  return h('table', { class: 'grid scans' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'grid scans' },
     h('thead', null, h('tr', null, ['Reference', 'Title', 'State', 'Launched', 'Duration', 'User',
       'Option profile'].map((c) => h('th', { scope: 'col', text: c })))),
     h('tbody', null, scans.map((s) => h('tr', { 'data-ref': s.ref },
@@ -50,7 +50,7 @@ export function scansPanel(scans) {
       h('td', { class: 'nowrap' }, timeEl(s.launched)),
       h('td', { class: 'mono', text: s.duration || '—' }),
       h('td', { text: s.user || '—' }),
-      h('td', { text: s.optionProfile || '—' })))));
+      h('td', { text: s.optionProfile || '—' }))))));
 }
 
 /** launchButton is the card's Launch Scan action, with its live status line. */
