@@ -37,7 +37,8 @@ func (s *Server) handlePutOptions(w http.ResponseWriter, r *http.Request) {
 	}
 
 	changed := changedKeys(cur, next)
-	if err := validateWithLocks(next, changed, envLocked(s.getenv)); err != nil {
+	err = validateWithLocks(next, changed, envLocked(s.getenv), passwordHome(raw, cur, next)...)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -54,10 +55,11 @@ func (s *Server) handlePutOptions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, viewOf(next, envLocked(s.getenv)))
 }
 
-// validateWithLocks runs Options.Validate and adds the env-locked keys that a change touches,
-// answering every problem at once.
-func validateWithLocks(next config.Options, changed []string, locked map[string]string) error {
-	fields := lockErrors(changed, locked)
+// validateWithLocks runs Options.Validate and adds the env-locked keys that a change touches and
+// the problems the caller found before, answering every problem at once.
+func validateWithLocks(next config.Options, changed []string, locked map[string]string,
+	found ...config.FieldError) error {
+	fields := append(found, lockErrors(changed, locked)...)
 
 	var valid *config.ValidationError
 	if err := next.Validate(); errors.As(err, &valid) {
@@ -149,12 +151,7 @@ func (s *Server) testEngine(raw []byte) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.URL != cur.URL && cur.Password != "" && !passwordGiven(raw) {
-		return nil, &config.ValidationError{Fields: []config.FieldError{{Key: "password",
-			Message: "enter the password to test another URL: the stored password is only " +
-				"sent to the saved URL"}}}
-	}
-	if err := opts.Validate(); err != nil {
+	if err := validateWithLocks(opts, nil, nil, passwordHome(raw, cur, opts)...); err != nil {
 		return nil, err
 	}
 
@@ -164,6 +161,18 @@ func (s *Server) testEngine(raw []byte) (Engine, error) {
 	}
 
 	return eng, nil
+}
+
+// passwordHome answers options that would send the stored password to another URL than the
+// one it was saved for: the body must then bring the password, or an admin could read it off a
+// server of theirs. The test endpoint and PUT share this rule.
+func passwordHome(raw []byte, cur, next config.Options) []config.FieldError {
+	if next.URL == cur.URL || cur.Password == "" || passwordGiven(raw) {
+		return nil
+	}
+
+	return []config.FieldError{{Key: "password", Message: "enter the password again for the " +
+		"new URL: the stored password is only sent to the URL it was saved for"}}
 }
 
 // passwordGiven reports whether an options object carries a non-empty password.

@@ -50,7 +50,7 @@ func TestOptionsPutValidation(t *testing.T) {
 	}{
 		{"every_bad_value", `{"url":"ftp://x/","minSeverity":9,"enableScanLaunch":true,
 			"customQidRegex":"(?<=x)\\d+"}`,
-			[]string{"url", "scanOptionProfile", "customQidRegex", "minSeverity"}},
+			[]string{"password", "url", "scanOptionProfile", "customQidRegex", "minSeverity"}},
 		{"unknown_keys", `{"bogus":1,"other":"x","url":"https://a.example"}`,
 			[]string{"bogus", "other"}},
 		{"wrong_types", `{"minSeverity":"high","enableScanLaunch":"yes","requestTimeout":90}`,
@@ -319,6 +319,40 @@ func TestOptionsTestKeepsThePasswordHome(t *testing.T) {
 		if strings.Contains(string(r.body), qualysPass) || strings.Contains(string(r.body), newPass) {
 			t.Errorf("test answer holds a password: %s", r.body)
 		}
+	}
+}
+
+// TestOptionsPutKeepsThePasswordHome: a saved URL change must bring the password, or the
+// stored one would go to a server the admin chose; the same URL keeps it.
+func TestOptionsPutKeepsThePasswordHome(t *testing.T) {
+	t.Parallel()
+
+	e := setup(t, validOptions(), nil)
+	const elsewhere = "https://collector.example.test"
+
+	refused := e.do("PUT", "/api/v1/options", adminToken, map[string]any{"url": elsewhere})
+	if refused.status != http.StatusBadRequest ||
+		!strings.Contains(string(refused.body), `"key":"password"`) {
+		t.Fatalf("URL change without a password: status %d, body %s", refused.status,
+			refused.body)
+	}
+	if got := e.do("GET", "/api/v1/options", adminToken, nil); strings.Contains(
+		string(got.body), elsewhere) {
+		t.Fatalf("the refused URL was applied: %s", got.body)
+	}
+
+	moved := e.do("PUT", "/api/v1/options", adminToken,
+		map[string]any{"url": elsewhere, "password": newPass})
+	if moved.status != http.StatusOK {
+		t.Fatalf("URL change with a password: status %d, body %s", moved.status, moved.body)
+	}
+	if b := e.factory.last(); b.URL != elsewhere || b.Password.Reveal() != newPass {
+		t.Errorf("engine built for %s with the wrong password", b.URL)
+	}
+
+	again := e.do("PUT", "/api/v1/options", adminToken, map[string]any{"scannerName": "eu-2"})
+	if again.status != http.StatusOK {
+		t.Errorf("change on the same URL: status %d, body %s", again.status, again.body)
 	}
 }
 

@@ -419,7 +419,7 @@ func TestBrowser_admin(t *testing.T) {
 		}
 		msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(
 			`[data-field="password"] .field-error`)))
-		if err != nil || !strings.Contains(msg, "only sent to the saved URL") {
+		if err != nil || !strings.Contains(msg, "only sent to the URL it was saved for") {
 			t.Errorf("password field says %q (%v), want why the password is needed", msg, err)
 		}
 	})
