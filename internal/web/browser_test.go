@@ -238,6 +238,21 @@ func TestBrowser_analyst(t *testing.T) {
 			diff != "" {
 			t.Errorf("scan status (%v) (-want +got):\n%s", err, diff)
 		}
+		// The card's Scans tab lists the new scan, finished, first.
+		row, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`(() => {
+			document.querySelector('#card-0 [data-tab="scans"]').click();
+			const ref = document.querySelector('#card-0 .scan-status .mono').textContent;
+			const first = document.querySelector('#card-0 [data-panel="scans"] tbody tr');
+			return {first: first.dataset.ref === ref,
+				state: first.querySelector('.state').textContent,
+				count: document.querySelector('#card-0 [data-tab="scans"] .count').textContent ===
+					String(document.querySelectorAll('#card-0 [data-panel="scans"] tbody tr').length)};
+		})()`))
+		wantRow := map[string]any{"first": true, "state": "Finished", "count": true}
+		if diff := cmp.Diff(wantRow, row); err != nil || diff != "" {
+			t.Errorf("Scans tab after the launch (%v) (-want +got):\n%s", err, diff)
+		}
+
 		// Other IPv4 cards were not touched, and no card but IPv4 ones offers a launch.
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](
 			`document.querySelectorAll('.card:not([data-type="IPv4"]) button.launch').length`))

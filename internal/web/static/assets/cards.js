@@ -2,7 +2,7 @@
 // wrong (skip reason, per-source errors, truncation) and the Host Detections / KnowledgeBase /
 // Scans tabs.
 
-import { h, copyButton, cveLink, plural } from './dom.js';
+import { h, clear, copyButton, cveLink, plural } from './dom.js';
 import { typeInfo } from './highlight.js';
 import { hostsPanel, severityCounts, sevCounts } from './detections.js';
 import { kbPanel } from './kb.js';
@@ -38,11 +38,17 @@ export function card(result, index, titles) {
   const info = typeInfo(ent.type);
   const hosts = result.hostDetections || [];
   const kb = result.knowledgeBaseRecords || [];
-  const scans = result.scans || [];
+  const scans = [...(result.scans || [])];
   const truncated = result.truncated || {};
   const errors = result.errors || [];
   const canLaunch = ent.type === 'IPv4' && !ent.skip && scanLaunch.allowed !== false;
-  const launch = canLaunch ? launchButton(ent.value) : null;
+  let tabSet = null;
+  const onScan = (scan) => { // a scan launched from this card: shown in its Scans tab
+    const i = scans.findIndex((s) => s.ref === scan.ref);
+    if (i >= 0) scans[i] = scan; else scans.unshift(scan);
+    if (tabSet) tabSet.redraw('scans', scans.length);
+  };
+  const launch = canLaunch ? launchButton(ent.value, onScan) : null;
   const allDetections = hosts.flatMap((x) => x.detections || []);
 
   const el = h('article', {
@@ -69,14 +75,15 @@ export function card(result, index, titles) {
   launch ? launch.status : null);
 
   if (!ent.skip) {
-    el.appendChild(tabs(index, [
+    tabSet = tabs(index, [
       { id: 'hosts', label: 'Host Detections', count: hosts.length, cut: truncated.hostDetections,
         unit: 'host', render: () => hostsPanel(hosts, titles) },
       { id: 'kb', label: 'KnowledgeBase', count: kb.length, cut: truncated.knowledgeBaseRecords,
         unit: 'record', render: () => kbPanel(kb) },
       { id: 'scans', label: 'Scans', count: scans.length, cut: truncated.scans, unit: 'scan',
         render: () => scansPanel(scans), hide: ent.type !== 'IPv4' && !scans.length },
-    ], defaultTab(ent.type, hosts, kb)));
+    ], defaultTab(ent.type, hosts, kb));
+    el.appendChild(tabSet.el);
   }
   return el;
 }
@@ -94,7 +101,10 @@ function defaultTab(type, hosts, kb) {
   return 'hosts';
 }
 
-/** tabs is an ARIA tab set; panels render on first show. Arrow keys move between tabs. */
+/**
+ * tabs is an ARIA tab set; panels render on first show. Arrow keys move between tabs. It returns
+ * the element and redraw(id, count), which renders a tab's panel again with its new count.
+ */
 function tabs(index, specs, initial) {
   const list = h('div', { class: 'tablist', role: 'tablist', 'aria-label': 'Result sections' });
   const wrap = h('div', { class: 'tabs' }, list);
@@ -102,14 +112,11 @@ function tabs(index, specs, initial) {
 
   const buttons = shown.map((s) => {
     const id = `card-${index}-${s.id}`;
-    const count = s.cut ? `≥${s.count}` : String(s.count);
+    const count = h('span');
     const btn = h('button', {
       type: 'button', role: 'tab', id: `${id}-tab`, 'aria-controls': `${id}-panel`,
       'data-tab': s.id, class: 'tab',
-    }, s.label, h('span', {
-      class: `count${s.count ? '' : ' count-zero'}`, text: count,
-      title: s.cut ? `at least ${s.count}: a page limit cut this list` : plural(s.count, s.unit),
-    }));
+    }, s.label, count);
     const panel = h('div', {
       role: 'tabpanel', id: `${id}-panel`, 'aria-labelledby': `${id}-tab`, class: 'tabpanel',
       'data-panel': s.id, tabindex: '0', hidden: true,
@@ -126,7 +133,9 @@ function tabs(index, specs, initial) {
     });
     list.appendChild(btn);
     wrap.appendChild(panel);
-    return { spec: s, btn, panel, drawn: false };
+    const tab = { spec: s, btn, count, panel, drawn: false };
+    showCount(tab);
+    return tab;
   });
 
   function select(id) {
@@ -135,17 +144,37 @@ function tabs(index, specs, initial) {
       b.btn.setAttribute('aria-selected', String(on));
       b.btn.tabIndex = on ? 0 : -1;
       b.panel.hidden = !on;
-      if (on && !b.drawn) {
-        if (b.spec.cut) {
-          b.panel.appendChild(h('p', { class: 'notice notice-cut' },
-            h('b', { text: `At least ${plural(b.spec.count, b.spec.unit)}. ` }),
-            'A page limit cut this list; an admin can raise maxPages to see more.'));
-        }
-        b.panel.appendChild(b.spec.render());
-        b.drawn = true;
-      }
+      if (on && !b.drawn) draw(b);
     }
   }
+
+  function redraw(id, count) {
+    const b = buttons.find((x) => x.spec.id === id);
+    if (!b) return;
+    b.spec.count = count;
+    showCount(b);
+    if (b.drawn) draw(b);
+  }
+
   select(shown.some((s) => s.id === initial) ? initial : shown[0].id);
-  return wrap;
+  return { el: wrap, redraw };
+}
+
+function showCount({ spec, count }) {
+  count.className = `count${spec.count ? '' : ' count-zero'}`;
+  count.textContent = spec.cut ? `≥${spec.count}` : String(spec.count);
+  count.title = spec.cut ? `at least ${spec.count}: a page limit cut this list`
+    : plural(spec.count, spec.unit);
+}
+
+function draw(tab) {
+  const { spec, panel } = tab;
+  clear(panel);
+  if (spec.cut) {
+    panel.appendChild(h('p', { class: 'notice notice-cut' },
+      h('b', { text: `At least ${plural(spec.count, spec.unit)}. ` }),
+      'A page limit cut this list; an admin can raise maxPages to see more.'));
+  }
+  panel.appendChild(spec.render());
+  tab.drawn = true;
 }

@@ -1,6 +1,7 @@
 // scans.js — the Scans tab, and the Launch Scan action of IPv4 cards: a confirmation dialog, the
-// POST, then the scan's state polled until it ends. A scan still running is remembered for the
-// tab's session, so that a reload or a new lookup of its IP follows it again.
+// POST, then the scan's state polled until it ends, each state also shown in the card's Scans
+// tab. A scan still running is remembered for the tab's session, so that a reload or a new
+// lookup of its IP follows it again.
 
 import { api, ApiError } from './api.js';
 import { h, clear, copyButton, timeEl } from './dom.js';
@@ -53,15 +54,18 @@ export function scansPanel(scans) {
       h('td', { text: s.optionProfile || '—' }))))));
 }
 
-/** launchButton is the card's Launch Scan action, with its live status line. */
-export function launchButton(ip) {
+/**
+ * launchButton is the card's Launch Scan action, with its live status line. onScan, when given,
+ * receives the scan each time its state is read, for the card's Scans tab.
+ */
+export function launchButton(ip, onScan) {
   const status = h('div', { class: 'scan-status', 'aria-live': 'polite', hidden: true });
   const btn = h('button', { type: 'button', class: 'btn btn-secondary launch', 'data-ip': ip },
     h('span', { class: 'radar', 'aria-hidden': 'true' }), 'Launch scan');
   btn.addEventListener('click', async () => {
     if (!(await confirmLaunch(ip))) return;
     btn.disabled = true;
-    await launch(ip, btn, status);
+    await launch(ip, btn, status, onScan);
   });
   if (scanLaunch.allowed === false) disable(btn, status, scanLaunch.reason);
 
@@ -70,7 +74,7 @@ export function launchButton(ip) {
     btn.disabled = true;
     status.hidden = false;
     status.className = 'scan-status scan-running';
-    follow(ip, { ref: running.ref, message: 'launched earlier in this session' }, status)
+    follow(ip, { ref: running.ref, message: 'launched earlier in this session' }, status, onScan)
       .then(() => { btn.disabled = scanLaunch.allowed === false; });
   }
   return { button: btn, status };
@@ -96,7 +100,7 @@ function confirmLaunch(ip) {
   });
 }
 
-async function launch(ip, btn, status) {
+async function launch(ip, btn, status, onScan) {
   status.hidden = false;
   status.className = 'scan-status scan-running';
   status.textContent = `Launching a scan of ${ip}…`;
@@ -119,7 +123,7 @@ async function launch(ip, btn, status) {
   }
 
   setFollowed(ip, { ref: res.ref, at: Date.now() });
-  await follow(ip, res, status);
+  await follow(ip, res, status, onScan);
   btn.disabled = false;
 }
 
@@ -127,7 +131,7 @@ async function launch(ip, btn, status) {
  * follow polls the scan's state into status until it ends, or until status leaves the page (a
  * new lookup replaced the card, which then follows the scan itself).
  */
-async function follow(ip, launched, status) {
+async function follow(ip, launched, status, onScan) {
   const ref = launched.ref;
   const line = (state, extra) => {
     clear(status);
@@ -155,6 +159,7 @@ async function follow(ip, launched, status) {
       : 'scan-running'}`;
     line(state, [scan.subState, scan.duration].filter(Boolean).join(' · '));
     status.dataset.state = state;
+    if (onScan) onScan(scan);
     if (done) {
       setFollowed(ip, null);
       return;
