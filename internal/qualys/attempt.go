@@ -16,7 +16,8 @@ import (
 func (c *Client) attempt(ctx context.Context, req request, n int,
 	handle func(io.Reader) error) error {
 	if !req.ungoverned {
-		release, err := c.gov.acquire(ctx, c.cfg.MaxWait, func(reason string, d time.Duration) {
+		release, err := c.gov.acquire(ctx, req.endpoint, c.cfg.MaxWait, func(reason string,
+			d time.Duration) {
 			c.observe(Event{Kind: EventWait, Endpoint: req.endpoint, Outcome: reason,
 				Attempt: n, Duration: d})
 		})
@@ -52,7 +53,7 @@ func (c *Client) send(httpReq *http.Request, endpoint string, handle func(io.Rea
 	defer discard(resp.Body)
 
 	if !strings.HasPrefix(httpReq.URL.Path, "/qps/") {
-		c.gov.learn(resp.Header)
+		c.gov.learn(endpoint, resp.Header)
 	}
 
 	body, err := c.openBody(endpoint, resp)

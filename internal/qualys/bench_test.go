@@ -19,6 +19,7 @@ import (
 const (
 	benchHosts      = 8000
 	benchDetections = 20
+	maxPeakHeapMB   = 32 // peak HeapInuse allowed while streaming the page
 )
 
 // pageGen streams a deterministic HOST_LIST_VM_DETECTION_OUTPUT page host by host, so the
@@ -164,7 +165,7 @@ func BenchmarkDecodeDetectionPage(b *testing.B) {
 		for b.Loop() {
 			hosts, dets = 0, 0
 			_, err := decodeDetectionPage(context.Background(), newPageGen(benchHosts,
-				benchDetections), func(h Host) error {
+				benchDetections), 0, func(h Host) error {
 				hosts++
 				dets += len(h.Detections)
 
@@ -175,7 +176,13 @@ func BenchmarkDecodeDetectionPage(b *testing.B) {
 			}
 		}
 
-		b.ReportMetric(float64(stop())/(1<<20), "peak_heap_MB")
+		peak := float64(stop()) / (1 << 20)
+		b.ReportMetric(peak, "peak_heap_MB")
+
+		// The requirement: flat memory, under 32 MB whatever the page size.
+		if peak >= maxPeakHeapMB {
+			b.Errorf("peak heap %.1f MB, want under %d MB", peak, maxPeakHeapMB)
+		}
 
 		if hosts != benchHosts || dets != benchHosts*benchDetections {
 			b.Fatalf("decoded %d hosts and %d detections", hosts, dets)
@@ -233,7 +240,7 @@ func TestPageGen_is_well_formed(t *testing.T) {
 
 	var got []Host
 
-	info, err := decodeDetectionPage(t.Context(), newPageGen(3, 2), func(h Host) error {
+	info, err := decodeDetectionPage(t.Context(), newPageGen(3, 2), 0, func(h Host) error {
 		got = append(got, h)
 
 		return nil

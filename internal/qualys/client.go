@@ -89,8 +89,23 @@ type request struct {
 }
 
 // do sends req until it succeeds or a final error, streaming each 2xx XML body to handle.
-// It returns how many HTTP requests it sent.
+// It returns how many HTTP requests it sent. An error of handle's emit comes back as is;
+// any other error is scrubbed of the credentials, which text from the server (a decoder's
+// message quotes the body) could have carried into it.
 func (c *Client) do(ctx context.Context, req request, handle func(io.Reader) error) (int, error) {
+	n, err := c.retry(ctx, req, handle)
+
+	var e *emitError
+	if errors.As(err, &e) {
+		return n, e.err
+	}
+
+	return n, c.scrub(err)
+}
+
+// retry is do's loop of attempts and waits.
+func (c *Client) retry(ctx context.Context, req request, handle func(io.Reader) error) (int,
+	error) {
 	var attempts, blocked int
 
 	for {
@@ -105,9 +120,9 @@ func (c *Client) do(ctx context.Context, req request, handle func(io.Reader) err
 			return attempts, fmt.Errorf("%s: %w", req.endpoint, ctx.Err())
 		}
 
-		retry, reason := shouldRetry(req.idempotent, err)
-		if !retry {
-			return attempts, unwrapEmit(err)
+		again, reason := shouldRetry(req.idempotent, err)
+		if !again {
+			return attempts, err
 		}
 
 		if reason == reasonConcurrency || reason == reasonRate {
@@ -156,8 +171,8 @@ func (c *Client) wait(ctx context.Context, endpoint, reason string, attempt, blo
 
 	d := backoff(reason, n, hint, rand.Float64())
 	if reason == reasonRate {
-		// Every call of the subscription waits (or, past MaxWait, fails fast) until then.
-		c.gov.block(d)
+		// Every call of this API waits (or, past MaxWait, fails fast) until then.
+		c.gov.block(endpoint, d)
 	}
 
 	if d > c.cfg.MaxWait {
@@ -173,8 +188,8 @@ func (c *Client) wait(ctx context.Context, endpoint, reason string, attempt, blo
 		"attempt", attempt, "wait_seconds", d.Seconds())
 
 	if reason == reasonRate {
-		// The governor now blocks every caller of the subscription until d has passed;
-		// acquire does the waiting so that all of them share one wait.
+		// The governor now blocks every caller of this API until d has passed; acquire
+		// does the waiting so that all of them share one wait.
 		return nil
 	}
 
@@ -197,11 +212,16 @@ func (c *Client) redact(s string) string {
 	return redactSecrets(s, c.cred.password, c.cred.encoded)
 }
 
-// unwrapEmit hands the caller's own emit error back unchanged.
-func unwrapEmit(err error) error {
-	var e *emitError
-	if errors.As(err, &e) {
-		return e.err
+// scrub returns err, or an error with the same chain whose message has the credentials
+// replaced, should the message hold them.
+func (c *Client) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+
+	msg := err.Error()
+	if clean := c.redact(msg); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
 	}
 
 	return err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -124,22 +125,39 @@ func validateBaseURL(raw string) error {
 		return errors.New("base URL does not parse")
 	}
 
+	shown := shownURL(u)
+
 	switch {
 	case u.User != nil:
 		return errors.New("base URL must not carry credentials; set username and password")
 	case u.Scheme == "":
-		return fmt.Errorf("base URL %q has no scheme (want https://...)", raw)
+		return fmt.Errorf("base URL %s has no scheme (want https://...)", shown)
 	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("base URL %q: scheme must be https or http", raw)
+		return fmt.Errorf("base URL %s: scheme must be https or http", shown)
 	case u.Host == "":
-		return fmt.Errorf("base URL %q has no host", raw)
+		return fmt.Errorf("base URL %s has no host", shown)
 	case strings.HasSuffix(raw, "/"):
-		return fmt.Errorf("base URL %q must not end with a slash", raw)
+		return fmt.Errorf("base URL %s must not end with a slash", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("base URL %q must not have a query or fragment", u.Redacted())
+		return fmt.Errorf("base URL %s must not have a query or fragment", shown)
 	}
 
 	return nil
+}
+
+// shownURL renders a base URL for an error message, without its query and fragment (a
+// token could sit there). url.Parse reads "user:pw@host" as the scheme "user" with opaque
+// data, which Redacted does not hide, so a URL that still holds an "@" is not shown at all.
+func shownURL(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment, c.RawFragment, c.ForceQuery = "", "", "", false
+
+	s := c.Redacted()
+	if strings.Contains(s, "@") {
+		return "(not shown: it may hold credentials)"
+	}
+
+	return strconv.Quote(s)
 }
 
 // withDefaults returns cfg with every zero field set to its default.

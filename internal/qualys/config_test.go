@@ -25,6 +25,14 @@ func TestNew_validates_config(t *testing.T) {
 		{"unparsable", func(c *Config) { c.BaseURL = "https://q.example/%zz" }, []string{"does not parse"}},
 		{"credentials_in_url", func(c *Config) { c.BaseURL = "https://u:hunter2@q.example" },
 			[]string{"must not carry credentials"}},
+		// url.Parse reads these as the scheme "u" with opaque data: no User to redact.
+		{"credentials_without_scheme", func(c *Config) { c.BaseURL = "u:hunter2@q.example" },
+			[]string{"scheme must be", "not shown"}},
+		{"credentials_without_scheme_with_port", func(c *Config) {
+			c.BaseURL = "u:hunter2@q.example:443"
+		}, []string{"scheme must be"}},
+		{"token_in_query", func(c *Config) { c.BaseURL = "https://q.example?hunter2=1" },
+			[]string{"query or fragment", `"https://q.example"`}},
 		{"empty_username", func(c *Config) { c.Username = " " }, []string{"username is empty"}},
 		{"empty_password", func(c *Config) { c.Password = "" }, []string{"password is empty"}},
 		{"negative_numbers", func(c *Config) { c.MaxPages = -1 }, []string{"max pages is negative"}},

@@ -14,7 +14,7 @@ type DetectionQuery struct {
 	IPs    []string // IPv4 addresses or ranges, sent as ips=
 	IPv6   []string // sent as ipv6=
 	IDs    []int64  // host ids, sent as ids=
-	QIDs   []int    // sent as qids=: only these detections per host
+	QIDs   []int    // sent as qids=: only these detections per host, with show_igs=1
 	Status []string // New, Active, Re-Opened, Fixed; nil: Qualys's default
 
 	// OmitResults sends show_results=0: RESULTS texts are left out to save bytes.
@@ -41,6 +41,14 @@ func (q DetectionQuery) form(pageSize int) url.Values {
 	setList(f, "ipv6", joinStrings(q.IPv6))
 	setList(f, "ids", joinInts(q.IDs))
 	setList(f, "qids", joinInts(q.QIDs))
+
+	// Qualys leaves Information Gathered detections out unless show_igs=1 (qualys-api.md §2,
+	// §14): a QID asked for by name must come back whatever its type. qids= still bounds the
+	// answer to the QIDs asked for.
+	if len(q.QIDs) > 0 {
+		f.Set("show_igs", "1")
+	}
+
 	setList(f, "status", joinStrings(q.Status))
 
 	return f
@@ -61,7 +69,8 @@ func (c *Client) HostDetections(ctx context.Context, q DetectionQuery,
 
 	path := "/api/" + c.cfg.Versions.Detection + "/fo/asset/host/vm/detection/"
 
-	page, err := pullList(ctx, c, "detection", path, q.form(c.cfg.PageSize), decodeDetectionPage, emit)
+	page, err := pullList(ctx, c, "detection", path, q.form(c.cfg.PageSize), true,
+		decodeDetectionPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list host detections: %w", err)
 	}
@@ -70,9 +79,9 @@ func (c *Client) HostDetections(ctx context.Context, q DetectionQuery,
 }
 
 // decodeDetectionPage streams one HOST_LIST_VM_DETECTION_OUTPUT page to emit.
-func decodeDetectionPage(ctx context.Context, r io.Reader, emit func(Host) error) (
-	pageInfo, error) {
-	return decodeHostPage(ctx, r, "HOST_LIST_VM_DETECTION_OUTPUT", true,
+func decodeDetectionPage(ctx context.Context, r io.Reader, minID int64,
+	emit func(Host) error) (pageInfo, error) {
+	return decodeHostPage(ctx, r, "HOST_LIST_VM_DETECTION_OUTPUT", true, minID,
 		func(h *Host) Host { return *h }, emit)
 }
 

@@ -71,7 +71,7 @@ func checkDecoders(t *testing.T, data []byte) {
 	t.Helper()
 
 	_, hostErr := decodeBoth(t, data, func(r io.Reader, emit func(Host) error) error {
-		_, err := decodeDetectionPage(t.Context(), r, emit)
+		_, err := decodeDetectionPage(t.Context(), r, 0, emit)
 
 		return err
 	}, func(r io.Reader, emit func(Host) error) error {
@@ -81,7 +81,7 @@ func checkDecoders(t *testing.T, data []byte) {
 	})
 
 	_, vulnErr := decodeBoth(t, data, func(r io.Reader, emit func(Vuln) error) error {
-		_, err := decodeKBPage(t.Context(), r, emit)
+		_, err := decodeKBPage(t.Context(), r, 0, emit)
 
 		return err
 	}, func(r io.Reader, emit func(Vuln) error) error {
@@ -178,7 +178,7 @@ func TestDecodeDetectionPage_emitted_hosts_are_not_reused(t *testing.T) {
 
 	var got, snapshot []Host
 
-	_, err := decodeDetectionPage(t.Context(), newPageGen(5, 3), func(h Host) error {
+	_, err := decodeDetectionPage(t.Context(), newPageGen(5, 3), 0, func(h Host) error {
 		got = append(got, h)
 
 		c := h
@@ -223,7 +223,7 @@ func TestDecodeDetectionPage_rejects_malformed_items(t *testing.T) {
 
 			n := 0
 
-			_, err := decodeDetectionPage(t.Context(), strings.NewReader(tt.body),
+			_, err := decodeDetectionPage(t.Context(), strings.NewReader(tt.body), 0,
 				func(Host) error { n++; return nil })
 
 			var syntax *xml.SyntaxError

@@ -113,11 +113,12 @@ func (e *RateLimitError) Unwrap() error {
 }
 
 // sanitizeSnippet turns the start of an odd body into one short, printable line: tags are
-// dropped, whitespace collapsed, control characters removed and secrets replaced.
-// TODO: a secret cut by the 800-byte collection bound is not recognised, so a prefix of it
-// could survive if it also fell within the first 200 characters; redacting before the
-// collection bound (on the full 1 MiB read) removes this.
+// dropped, whitespace collapsed, control characters removed and secrets replaced. Secrets
+// are replaced in the whole body first, so that none is cut in half by the length bounds,
+// and again at the end, in case collapsing whitespace rebuilt one.
 func sanitizeSnippet(body []byte, secrets ...string) string {
+	body = []byte(redactSecrets(string(body), secrets...))
+
 	var b strings.Builder
 
 	inTag, space := false, false

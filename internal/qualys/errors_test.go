@@ -73,12 +73,12 @@ func TestErrors_answer_shapes(t *testing.T) {
 		wantAPI:      &APIError{Status: 200, Text: "body is not XML"},
 		wantContains: []string{`"OK then"`}, wantRequests: 1,
 	}, {
-		name: "200_generic_return_999", status: 200,
+		name: "200_generic_return_999_is_retried", status: 200,
 		body: `<GENERIC_RETURN><API name="list" username="x" at="2025"/><RETURN status="FAILED" ` +
 			`number="999">Internal error. Please contact customer support.</RETURN></GENERIC_RETURN>`,
 		wantAPI: &APIError{Status: 200, Code: "999", Text: "Internal error. Please contact " +
 			"customer support."},
-		wantRequests: 1,
+		wantRequests: DefaultMaxAttempts,
 	}, {
 		name: "200_code_inside_list_output", status: 200,
 		body: `<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><DATETIME>2025</DATETIME>` +
@@ -90,9 +90,11 @@ func TestErrors_answer_shapes(t *testing.T) {
 		body:         `<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST><HOST><ID>1</ID></HOSTX>`,
 		wantContains: []string{"decode HOST"}, wantRequests: 1,
 	}, {
-		name: "truncated_document", status: 200,
+		// The body ends cleanly inside the document, before a HOST is complete: a cut
+		// stream, re-sent like any transport failure.
+		name: "truncated_document_is_retried", status: 200,
 		body:         hldTwoHosts[:len(hldTwoHosts)/3],
-		wantContains: []string{"unexpected EOF"}, wantRequests: 1,
+		wantContains: []string{"unexpected EOF"}, wantRequests: DefaultMaxAttempts,
 	}, {
 		name: "wrong_root", status: 200, body: scanListEmpty,
 		wantContains: []string{"unexpected root element <SCAN_LIST_OUTPUT>"}, wantRequests: 1,
@@ -221,31 +223,96 @@ func TestErrors_transport_error_mid_body_is_retried(t *testing.T) {
 	})
 }
 
-func TestErrors_transport_error_after_emits_is_not_retried(t *testing.T) {
+// TestPaging_resumes_after_a_cut_body cuts the connection after the first item of a page:
+// re-sending the page would emit that item twice, so host pulls ask again from just past
+// it (hosts come in ID order), and the KB, whose order is not documented, fails instead.
+func TestPaging_resumes_after_a_cut_body(t *testing.T) {
 	t.Parallel()
 
-	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
+	kbCut := strings.Index(kbTwoVulns,
+		"<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->\n      <VULN>")
 
-		cut := strings.Index(hldTwoHosts, "<!-- keep-alive")
-		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			calls.Add(1)
+	tests := []struct {
+		name      string
+		call      func(c *Client, t *testing.T) (int, error)
+		body      string
+		cutAt     int
+		wantCalls int32
+		wantMins  []string // id_min of each request
+		wantItems int
+		wantErr   bool
+	}{{
+		name: "host_detections_resume_past_the_last_host",
+		call: func(c *Client, t *testing.T) (int, error) {
+			emit, got := collect[Host]()
+			_, err := c.HostDetections(t.Context(), DetectionQuery{IDs: []int64{1}}, emit)
 
-			return &http.Response{StatusCode: 200, Header: http.Header{}, Request: r,
-				Body: io.NopCloser(io.MultiReader(strings.NewReader(hldTwoHosts[:cut]),
-					errReader{io.ErrUnexpectedEOF}))}, nil
+			return len(got()), err
+		},
+		body: hldTwoHosts, cutAt: strings.Index(hldTwoHosts, "<!-- keep-alive"), wantCalls: 2,
+		wantMins: []string{"", "4402"}, wantItems: 2,
+	}, {
+		name: "knowledge_base_is_not_resumed",
+		call: func(c *Client, t *testing.T) (int, error) {
+			emit, got := collect[Vuln]()
+			_, err := c.KnowledgeBase(t.Context(), KBQuery{IDs: []int{1}}, emit)
+
+			return len(got()), err
+		},
+		body: kbTwoVulns, cutAt: kbCut, wantCalls: 1, wantMins: []string{""}, wantItems: 1,
+		wantErr: true,
+	}}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			synctest.Test(t, func(t *testing.T) {
+				var (
+					calls atomic.Int32
+					mins  []string
+				)
+
+				rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					calls.Add(1)
+
+					body, _ := io.ReadAll(r.Body)
+					form, _ := url.ParseQuery(string(body))
+					mins = append(mins, form.Get("id_min"))
+
+					// The first answer breaks off; the resumed one is the document without
+					// the hosts below id_min, as Qualys sends it.
+					resp := io.MultiReader(strings.NewReader(tt.body[:tt.cutAt]),
+						errReader{io.ErrUnexpectedEOF})
+					if form.Get("id_min") == "4402" {
+						first := strings.Index(tt.body, "<HOST>")
+						resp = strings.NewReader(tt.body[:first] + tt.body[tt.cutAt:])
+					}
+
+					return &http.Response{StatusCode: 200, Header: http.Header{}, Request: r,
+						Body: io.NopCloser(resp)}, nil
+				})
+
+				c := memClient(t, nil, func(cfg *Config) {
+					cfg.HTTPClient = &http.Client{Transport: rt}
+				})
+
+				n, err := tt.call(c, t)
+				if (err != nil) != tt.wantErr || n != tt.wantItems || calls.Load() != tt.wantCalls {
+					t.Errorf("err = %v, %d items, %d calls; want error %v, %d, %d", err, n,
+						calls.Load(), tt.wantErr, tt.wantItems, tt.wantCalls)
+				}
+
+				if tt.wantErr && !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Errorf("err = %v, want the unexpected EOF", err)
+				}
+
+				if diff := cmp.Diff(tt.wantMins, mins); diff != "" {
+					t.Errorf("id_min sent (-want +got):\n%s", diff)
+				}
+			})
 		})
-
-		c := memClient(t, nil, func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: rt} })
-
-		emit, got := collect[Host]()
-
-		_, err := c.HostDetections(t.Context(), DetectionQuery{IDs: []int64{1}}, emit)
-		if !errors.Is(err, io.ErrUnexpectedEOF) || len(got()) != 1 || calls.Load() != 1 {
-			t.Errorf("err = %v, %d hosts, %d calls; want unexpected EOF, 1 host, 1 call", err,
-				len(got()), calls.Load())
-		}
-	})
+	}
 }
 
 type errReader struct{ err error }

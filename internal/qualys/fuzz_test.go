@@ -24,7 +24,7 @@ func FuzzDecodeDetectionPage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var hosts []Host
 
-		info, err := decodeDetectionPage(t.Context(), bytes.NewReader(data), func(h Host) error {
+		info, err := decodeDetectionPage(t.Context(), bytes.NewReader(data), 0, func(h Host) error {
 			hosts = append(hosts, h)
 
 			return nil

@@ -14,14 +14,16 @@ const defaultConcurrency = 2
 
 // governor paces the calls of one subscription. Qualys counts concurrency and the rate
 // window per subscription and per API (qualys-api.md §10), so every Client of the same
-// base URL and username shares one governor.
+// base URL and username shares one governor. The rate block is kept per API (endpoint
+// label): a spent KnowledgeBase window must not stop detection calls. The concurrency cap
+// is shared by all APIs, which stays below what Qualys allows.
 type governor struct {
 	mu       sync.Mutex
-	limit    int           // learned concurrency cap
-	running  int           // our calls in flight
-	released chan struct{} // closed, then replaced, whenever a slot frees or the cap grows
-	until    time.Time     // no call before this (learned ToWait, or a 1965)
-	limits   Limits        // last values seen in headers
+	limit    int                  // learned concurrency cap
+	running  int                  // our calls in flight
+	released chan struct{}        // closed, then replaced, whenever a slot frees or the cap grows
+	until    map[string]time.Time // per API: no call before this (learned ToWait, or a 1965)
+	limits   Limits               // last values seen in headers
 }
 
 // Limits is a snapshot of what the governor knows about the subscription's API limits.
@@ -33,7 +35,7 @@ type Limits struct {
 	RateLimit     int       // X-RateLimit-Limit
 	WindowSec     int       // X-RateLimit-Window-Sec
 	Remaining     int       // X-RateLimit-Remaining
-	BlockedUntil  time.Time // zero when not blocked
+	BlockedUntil  time.Time // latest rate block of any API; zero when none
 }
 
 var registry = struct {
@@ -64,18 +66,19 @@ func governorFor(baseURL, username string) *governor {
 
 func newGovernor() *governor {
 	return &governor{limit: defaultConcurrency, released: make(chan struct{}),
+		until: map[string]time.Time{},
 		limits: Limits{Concurrency: defaultConcurrency, ServerRunning: -1, RateLimit: -1,
 			WindowSec: -1, Remaining: -1}}
 }
 
-// acquire waits for a concurrency slot and for any learned rate block to pass. A block
-// longer than maxWait fails at once with a *RateLimitError; every wait honours ctx.
-func (g *governor) acquire(ctx context.Context, maxWait time.Duration,
+// acquire waits for a concurrency slot and for any learned rate block of api to pass. A
+// block longer than maxWait fails at once with a *RateLimitError; every wait honours ctx.
+func (g *governor) acquire(ctx context.Context, api string, maxWait time.Duration,
 	onWait func(reason string, d time.Duration)) (func(), error) {
 	for {
 		g.mu.Lock()
 
-		if wait := time.Until(g.until); wait > 0 {
+		if wait := time.Until(g.until[api]); wait > 0 {
 			remaining := g.limits.Remaining
 			g.mu.Unlock()
 
@@ -125,9 +128,9 @@ func (g *governor) broadcastLocked() {
 	g.released = make(chan struct{})
 }
 
-// learn records the limit headers of a response. Header names are looked up canonically
-// (any casing) and both concurrency spellings Qualys uses are accepted.
-func (g *governor) learn(h http.Header) {
+// learn records the limit headers of a response of api. Header names are looked up
+// canonically (any casing) and both concurrency spellings Qualys uses are accepted.
+func (g *governor) learn(api string, h http.Header) {
 	num := func(names ...string) int {
 		for _, n := range names {
 			if v, err := strconv.Atoi(trim(h.Get(n))); err == nil {
@@ -170,21 +173,21 @@ func (g *governor) learn(h http.Header) {
 	// subscription (J1 uses 75 % of limit minus others); an x/time/rate limiter fed from
 	// these headers removes both.
 	if toWait > 0 && (remaining <= 0) {
-		g.blockLocked(time.Duration(toWait) * time.Second)
+		g.blockLocked(api, time.Duration(toWait)*time.Second)
 	}
 }
 
-// block keeps every call of the subscription waiting for d (a 1965 answer).
-func (g *governor) block(d time.Duration) {
+// block keeps every call of api waiting for d (a 1965 answer).
+func (g *governor) block(api string, d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 
-	g.blockLocked(d)
+	g.blockLocked(api, d)
 }
 
-func (g *governor) blockLocked(d time.Duration) {
-	if t := time.Now().Add(d); t.After(g.until) {
-		g.until = t
+func (g *governor) blockLocked(api string, d time.Duration) {
+	if t := time.Now().Add(d); t.After(g.until[api]) {
+		g.until[api] = t
 	}
 }
 
@@ -221,8 +224,11 @@ func (g *governor) snapshot() Limits {
 	l.Concurrency = g.limit
 	l.Running = g.running
 
-	if time.Now().Before(g.until) {
-		l.BlockedUntil = g.until
+	now := time.Now()
+	for _, t := range g.until {
+		if t.After(now) && t.After(l.BlockedUntil) {
+			l.BlockedUntil = t
+		}
 	}
 
 	return l

@@ -10,12 +10,14 @@ import (
 )
 
 // decodeHostPage streams the HOST_LIST/HOST items of one page under root to emit, each
-// converted by convert; withDetections reads their DETECTION_LIST too.
+// converted by convert; withDetections reads their DETECTION_LIST too. Hosts with an ID
+// below minID were sent before this page was resumed and are not emitted again.
 func decodeHostPage[T any](ctx context.Context, r io.Reader, root string, withDetections bool,
-	convert func(*Host) T, emit func(T) error) (pageInfo, error) {
+	minID int64, convert func(*Host) T, emit func(T) error) (pageInfo, error) {
 	var (
-		lastID int64
-		hd     = newHostDecoder()
+		lastID  int64
+		ordered = true
+		hd      = newHostDecoder()
 	)
 
 	res, err := decodeStream(ctx, r, streamSpec{root: root,
@@ -31,6 +33,11 @@ func decodeHostPage[T any](ctx context.Context, r io.Reader, root string, withDe
 				return err
 			}
 
+			if h.ID < minID {
+				return errNotEmitted
+			}
+
+			ordered = ordered && h.ID > lastID
 			lastID = max(lastID, h.ID)
 
 			if err := emit(convert(&h)); err != nil {
@@ -40,7 +47,7 @@ func decodeHostPage[T any](ctx context.Context, r io.Reader, root string, withDe
 			return nil
 		}}})
 
-	return pageInfo{warning: res.warning, lastID: lastID}, err
+	return pageInfo{warning: res.warning, lastID: lastID, ordered: ordered}, err
 }
 
 // hostDecoder turns HOST elements (of the detection and the host list outputs) into values

@@ -40,7 +40,8 @@ func (c *Client) Hosts(ctx context.Context, q HostListQuery, emit func(HostRecor
 	Page, error) {
 	path := "/api/" + c.cfg.Versions.HostList + "/fo/asset/host/"
 
-	page, err := pullList(ctx, c, "host_list", path, q.form(c.cfg.PageSize), decodeHostListPage, emit)
+	page, err := pullList(ctx, c, "host_list", path, q.form(c.cfg.PageSize), true,
+		decodeHostListPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list hosts: %w", err)
 	}
@@ -49,7 +50,7 @@ func (c *Client) Hosts(ctx context.Context, q HostListQuery, emit func(HostRecor
 }
 
 // decodeHostListPage streams one HOST_LIST_OUTPUT page to emit.
-func decodeHostListPage(ctx context.Context, r io.Reader, emit func(HostRecord) error) (
-	pageInfo, error) {
-	return decodeHostPage(ctx, r, "HOST_LIST_OUTPUT", false, (*Host).record, emit)
+func decodeHostListPage(ctx context.Context, r io.Reader, minID int64,
+	emit func(HostRecord) error) (pageInfo, error) {
+	return decodeHostPage(ctx, r, "HOST_LIST_OUTPUT", false, minID, (*Host).record, emit)
 }

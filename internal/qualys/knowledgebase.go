@@ -55,7 +55,9 @@ func (c *Client) KnowledgeBase(ctx context.Context, q KBQuery, emit func(Vuln) e
 
 	path := "/api/" + c.cfg.Versions.KnowledgeBase + "/fo/knowledge_base/vuln/"
 
-	page, err := pullList(ctx, c, "knowledge_base", path, q.form(), decodeKBPage, emit)
+	// Not resumable: the KB does not document its order, so a body cut after some VULNs
+	// fails the call rather than risk a gap.
+	page, err := pullList(ctx, c, "knowledge_base", path, q.form(), false, decodeKBPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list knowledge base: %w", err)
 	}
@@ -63,8 +65,10 @@ func (c *Client) KnowledgeBase(ctx context.Context, q KBQuery, emit func(Vuln) e
 	return page, nil
 }
 
-// decodeKBPage streams one KNOWLEDGE_BASE_VULN_LIST_OUTPUT to emit.
-func decodeKBPage(ctx context.Context, r io.Reader, emit func(Vuln) error) (pageInfo, error) {
+// decodeKBPage streams one KNOWLEDGE_BASE_VULN_LIST_OUTPUT to emit; minID is unused, as
+// KB pulls are not resumed.
+func decodeKBPage(ctx context.Context, r io.Reader, _ int64, emit func(Vuln) error) (pageInfo,
+	error) {
 	var (
 		lastQID int64
 		vd      = vulnDecoder{intern: interner{}}

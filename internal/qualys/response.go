@@ -96,10 +96,51 @@ func (c *Client) redirectError(endpoint string, resp *http.Response) error {
 		Snippet: sanitizeSnippet(body, c.cred.password, c.cred.encoded)}
 }
 
+// looksLikeHTML reports whether the first markup of head, after any XML declaration,
+// comments and processing instructions, is an HTML DOCTYPE or an HTML element. Only the
+// first markup counts: an XML page may carry "<html" in an early RESULTS or DIAGNOSIS CDATA.
 func looksLikeHTML(head []byte) bool {
-	lower := bytes.ToLower(head)
+	for {
+		head = bytes.TrimLeft(head, " \t\r\n")
 
-	return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<html"))
+		var end []byte
+
+		switch {
+		case bytes.HasPrefix(head, []byte("<!--")):
+			end = []byte("-->")
+		case bytes.HasPrefix(head, []byte("<?")):
+			end = []byte("?>")
+		case len(head) > 9 && bytes.EqualFold(head[:9], []byte("<!doctype")):
+			return bytes.EqualFold(markupName(head[9:]), []byte("html"))
+		case bytes.HasPrefix(head, []byte("<")):
+			return htmlRoots[string(bytes.ToLower(markupName(head[1:])))]
+		default:
+			return false
+		}
+
+		i := bytes.Index(head, end)
+		if i < 0 {
+			return false // the peeked head ends inside it; let the XML decoder judge
+		}
+
+		head = head[i+len(end):]
+	}
+}
+
+// htmlRoots are the elements an HTML error page may start with; none is a Qualys root.
+var htmlRoots = map[string]bool{"html": true, "head": true, "body": true, "title": true,
+	"h1": true, "p": true, "div": true, "pre": true}
+
+// markupName returns the name at the start of b, after leading spaces.
+func markupName(b []byte) []byte {
+	b = bytes.TrimLeft(b, " \t\r\n")
+
+	end := bytes.IndexAny(b, " \t\r\n>/")
+	if end < 0 {
+		return b
+	}
+
+	return b[:end]
 }
 
 // hintWait is how long the server asked us to wait: X-RateLimit-ToWait-Sec, the

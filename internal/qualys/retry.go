@@ -10,7 +10,7 @@ import (
 const (
 	reasonConcurrency = "concurrency" // 409 CODE 1960 (or an empty 409)
 	reasonRate        = "rate"        // 409 CODE 1965, or 429
-	reasonServer      = "server"      // 5xx except 501
+	reasonServer      = "server"      // 5xx except 501, GENERIC_RETURN 999
 	reasonTransport   = "transport"   // connection refused, reset, timeout mid-body, ...
 )
 
@@ -22,17 +22,20 @@ const (
 	hintSlack          = time.Second // Qualys's ToWait is rounded; ask a little later
 )
 
-// transportError marks a failure to talk to the server (send, or read the body), as
-// opposed to an answer the server gave or a body we could not decode.
+// transportError marks a failure to talk to the server (send, or read the body, or a body
+// that ends before its document does), as opposed to an answer the server gave or a body
+// that is complete but wrong.
 type transportError struct{ err error }
 
 func (e *transportError) Error() string { return e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-// shouldRetry decides whether a failed attempt is sent again, and why. Blocked calls (1960,
-// 1965, empty 409, 429) were not executed, so they are re-sent even when not idempotent
-// (launch); transport errors and 5xx (but 501) only for idempotent calls. Errors of the
-// caller's emit, failures after items were emitted, and context ends are final.
+// shouldRetry decides whether a failed attempt is sent again, and why. Calls refused with
+// 1960 or 1965 were not executed, so they are re-sent even when not idempotent (launch).
+// Everything else is re-sent only for idempotent calls: transport errors (including an
+// attempt's own timeout and a body cut short), 5xx but 501, GENERIC_RETURN internal errors,
+// empty 409s and 429s. Errors of the caller's emit, failures after items were emitted, local
+// rate refusals and the end of the caller's context (which do checks first) are final.
 func shouldRetry(idempotent bool, err error) (bool, string) {
 	var (
 		apiErr  *APIError
@@ -41,13 +44,17 @@ func shouldRetry(idempotent bool, err error) (bool, string) {
 	)
 
 	switch {
-	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case err == nil:
 		return false, ""
 	case isEmitError(err), errors.As(err, new(*partialError)), errors.As(err, &rateErr):
 		return false, ""
 	case errors.As(err, &apiErr):
 		return retryAPIError(idempotent, apiErr)
 	case errors.As(err, &tErr):
+		return idempotent, reasonIf(idempotent, reasonTransport)
+	case errors.Is(err, context.DeadlineExceeded):
+		// do has already returned if the caller's context ended, so this deadline is the
+		// attempt's own Config.Timeout: the server stalled, which is a transport failure.
 		return idempotent, reasonIf(idempotent, reasonTransport)
 	}
 
@@ -56,11 +63,19 @@ func shouldRetry(idempotent bool, err error) (bool, string) {
 
 func retryAPIError(idempotent bool, e *APIError) (bool, string) {
 	switch {
-	case e.Code == "1960", e.Status == 409 && e.Code == "":
+	case e.Code == "1960":
 		return true, reasonConcurrency
-	case e.Code == "1965", e.Status == 429:
+	case e.Code == "1965":
 		return true, reasonRate
-	case idempotent && e.Status >= 500 && e.Status != 501:
+	case !idempotent:
+		// A launch is re-sent only when Qualys says it was blocked (1960, 1965); an empty
+		// 409 or a 429 from a proxy does not prove that the scan did not start.
+		return false, ""
+	case e.Status == 409 && e.Code == "":
+		return true, reasonConcurrency
+	case e.Status == 429:
+		return true, reasonRate
+	case e.Status >= 500 && e.Status != 501, e.Code == "999":
 		return true, reasonServer
 	}
 

@@ -36,3 +36,13 @@ func (s Secret) Reveal() string { return string(s) }
 
 // IsSet reports whether the secret is non-empty, without revealing it.
 func (s Secret) IsSet() bool { return s != "" }
+
+// scrubbedError is an error whose message had a secret replaced; Unwrap keeps the chain for
+// errors.Is and errors.As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

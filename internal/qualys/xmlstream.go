@@ -10,8 +10,13 @@ import (
 
 // itemFunc decodes one list element (HOST, VULN, SCAN, ...) whose start tag the walker has
 // just read, and hands it on. It must consume the element: with a child loop, text and
-// skip, or with r.decode.
+// skip, or with r.decode. It returns errNotEmitted when it consumed the element but handed
+// nothing on.
 type itemFunc func(r *tokenReader, start xml.StartElement) error
+
+// errNotEmitted tells the walker that an item was read but deliberately not emitted, so it
+// does not count towards streamResult.items.
+var errNotEmitted = errors.New("item not emitted")
 
 // streamSpec says what a response document looks like: its root and the list elements to
 // hand to item functions, keyed "PARENT/NAME" (e.g. "HOST_LIST/HOST") so that a same-named
@@ -33,7 +38,7 @@ type warning struct {
 // streamResult is what the walker learned besides the items.
 type streamResult struct {
 	warning *warning
-	items   int
+	items   int // items emitted
 }
 
 // emitError carries an error returned by the caller's emit function: it is never retried
@@ -64,11 +69,35 @@ func newDecoder(r io.Reader) *xml.Decoder {
 // RESPONSE/CODE, becomes an *APIError.
 func decodeStream(ctx context.Context, r io.Reader, spec streamSpec) (streamResult, error) {
 	res, err := walk(ctx, newTokenReader(r), spec)
+	if isTruncation(err) {
+		// The body ended cleanly but before its document did: a proxy or the platform cut
+		// the stream, which a new request may not do (qualys-api.md §15, J1 hang-ups).
+		err = &transportError{err}
+	}
+
 	if err != nil && res.items > 0 && !isEmitError(err) {
 		err = &partialError{err}
 	}
 
 	return res, err
+}
+
+// isTruncation reports whether err says the document stopped early, and is not already a
+// transport error or the caller's own error.
+func isTruncation(err error) bool {
+	var (
+		syntax *xml.SyntaxError
+		tErr   *transportError
+	)
+
+	switch {
+	case err == nil, isEmitError(err), errors.As(err, &tErr):
+		return false
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	}
+
+	return errors.As(err, &syntax) && syntax.Msg == "unexpected EOF"
 }
 
 func walk(ctx context.Context, r *tokenReader, spec streamSpec) (streamResult, error) {
@@ -126,7 +155,10 @@ func (res *streamResult) dispatch(ctx context.Context, r *tokenReader, t xml.Sta
 			return err
 		}
 
-		if err := fn(r, t); err != nil {
+		switch err := fn(r, t); {
+		case errors.Is(err, errNotEmitted):
+			return nil
+		case err != nil:
 			return err
 		}
 

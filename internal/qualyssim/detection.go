@@ -85,7 +85,7 @@ func (s *Server) serveDetections(w http.ResponseWriter, req *request) *apiError 
 	}
 
 	if next != 0 {
-		writeWarning(x, req, q.limit, next)
+		writeWarning(x, req, q.limit, next, false)
 	}
 
 	x.close(1, "RESPONSE")

@@ -16,10 +16,14 @@ func (s *Server) writeHLDHost(x *xw, h *Host, dets []*Detection, q *hldQuery) {
 		x.int(4, "ASSET_ID", h.AssetID)
 	}
 
+	// Hosts with an odd ID get the padded CDATA layout of the Elastic sample, the others the
+	// inline one of the XSOAR sample, so every page carries both.
+	padded := h.ID%2 == 1
+
 	writeHostAddresses(x, 4, h)
 	x.text(4, "TRACKING_METHOD", h.TrackingMethod)
-	x.cdata(4, "OS", "", h.OS)
-	writeHostNames(x, 4, h)
+	x.cdataLayout(4, "OS", h.OS, padded)
+	writeHostNames(x, 4, h, padded)
 	x.unix(4, "LAST_SCAN_DATETIME", h.LastScan+int64(h.ScanSeconds)/2)
 	x.unix(4, "LAST_VM_SCANNED_DATE", h.LastScan)
 	x.int(4, "LAST_VM_SCANNED_DURATION", int64(h.ScanSeconds))
@@ -43,18 +47,18 @@ func writeHostAddresses(x *xw, depth int, h *Host) {
 	}
 }
 
-func writeHostNames(x *xw, depth int, h *Host) {
+func writeHostNames(x *xw, depth int, h *Host, padded bool) {
 	if h.Hostname != "" {
-		x.cdata(depth, "DNS", "", h.FQDN())
+		x.cdataLayout(depth, "DNS", h.FQDN(), padded)
 		x.open(depth, "DNS_DATA")
-		x.cdata(depth+1, "HOSTNAME", "", h.Hostname)
-		x.cdata(depth+1, "DOMAIN", "", h.Domain)
-		x.cdata(depth+1, "FQDN", "", h.FQDN())
+		x.cdataLayout(depth+1, "HOSTNAME", h.Hostname, padded)
+		x.cdataLayout(depth+1, "DOMAIN", h.Domain, padded)
+		x.cdataLayout(depth+1, "FQDN", h.FQDN(), padded)
 		x.close(depth, "DNS_DATA")
 	}
 
 	if h.NetBIOS != "" {
-		x.cdata(depth, "NETBIOS", "", h.NetBIOS)
+		x.cdataLayout(depth, "NETBIOS", h.NetBIOS, padded)
 	}
 }
 

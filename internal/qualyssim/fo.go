@@ -2,6 +2,7 @@ package qualyssim
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -114,6 +115,14 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) (http.Respon
 		writeSimpleReturn(w, baseURL(r), s.now(), http.StatusOK, codeAccountExpired,
 			"This account has expired.", nil)
 	case FaultUnauthorized:
+		if strings.HasPrefix(r.URL.Path, "/qps/") {
+			// QPS refuses credentials with HTTP 200 and a responseCode (§7, §11).
+			writeQPSError(w, "INVALID_CREDENTIALS", "Authentication failed",
+				"Verify both, user and password credentials.")
+
+			break
+		}
+
 		writeSimpleReturn(w, baseURL(r), s.now(), http.StatusUnauthorized, codeBadLogin,
 			"Bad Login/Password", nil)
 	case FaultSlowBody:

@@ -93,7 +93,7 @@ func (s *Server) serveHostList(w http.ResponseWriter, req *request) *apiError {
 	}
 
 	if next != 0 {
-		writeWarning(x, req, limit, next)
+		writeWarning(x, req, limit, next, true)
 	}
 
 	x.close(1, "RESPONSE")
@@ -144,7 +144,7 @@ func writeHostRecord(x *xw, h *Host, details string, showAssetID bool) {
 
 	writeHostAddresses(x, 4, h)
 	x.text(4, "TRACKING_METHOD", h.TrackingMethod)
-	writeHostNames(x, 4, h)
+	writeHostNames(x, 4, h, false)
 	x.cdata(4, "OS", "", h.OS)
 
 	if strings.HasPrefix(details, "All") {

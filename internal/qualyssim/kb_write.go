@@ -35,9 +35,14 @@ func writeVuln(x *xw, v *Vuln, all bool) {
 	}
 
 	writeRefList(x, "CVE_LIST", "CVE", cveRefs)
-	x.cdata(4, "DIAGNOSIS", "", v.Diagnosis)
-	x.cdata(4, "CONSEQUENCE", "", v.Consequence)
-	x.cdata(4, "SOLUTION", "", v.Solution)
+	// The texts are optional: real Information Gathered records often have no CONSEQUENCE
+	// or SOLUTION element at all.
+	for _, f := range [...]struct{ name, text string }{{"DIAGNOSIS", v.Diagnosis},
+		{"CONSEQUENCE", v.Consequence}, {"SOLUTION", v.Solution}} {
+		if f.text != "" {
+			x.cdata(4, f.name, "", f.text)
+		}
+	}
 
 	if all && len(v.CVEs) > 0 && (len(v.ThreatIntel) > 0) {
 		writeCorrelation(x, v)

@@ -19,6 +19,9 @@ var (
 	kbParamsV3 = with(kbParams, "code_modified_after", "code_modified_before", "cve")
 )
 
+// keepAliveKB is the comment the platform streams while it builds a KB answer.
+const keepAliveKB = "<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->"
+
 // kbQuery is a parsed KB request.
 type kbQuery struct {
 	details          string
@@ -50,7 +53,7 @@ func (s *Server) serveKB(w http.ResponseWriter, req *request) *apiError {
 	x.open(1, "RESPONSE")
 	x.time(2, "DATETIME", req.now)
 	// The platform streams keep-alive comments inside RESPONSE while it builds output (§4).
-	x.raw("<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->\n")
+	x.raw(keepAliveKB + "\n")
 
 	list := "VULN_LIST"
 	if q.details == "None" {
@@ -85,6 +88,12 @@ func (s *Server) serveKB(w http.ResponseWriter, req *request) *apiError {
 
 	x.close(1, "RESPONSE")
 	x.close(0, "KNOWLEDGE_BASE_VULN_LIST_OUTPUT")
+
+	if !opened {
+		// A recorded empty answer carries keep-alive comments after its root (§4).
+		x.raw(keepAliveKB + "\n")
+	}
+
 	x.raw(commentBefore + "\n" + commentAfter + "\n")
 	_ = x.flush()
 

@@ -47,6 +47,7 @@ func (l *limiter) admit(api string, now time.Time) admission {
 			text: "This API cannot be run again until " + strconv.Itoa(toFinish) +
 				" currently running API instance has finished.",
 			items: []item{{"CALLS_TO_FINISH", strconv.Itoa(toFinish)}},
+			style: srStyle{padded: true},
 		}}
 	}
 
@@ -57,6 +58,7 @@ func (l *limiter) admit(api string, now time.Time) admission {
 			status: http.StatusConflict, code: codeRateLimit,
 			text:  "This API cannot be run again for another " + waitText(wait) + ".",
 			items: []item{{"SECONDS_TO_WAIT", strconv.Itoa(wait)}},
+			style: srStyle{padded: true},
 		}}
 	}
 

@@ -29,15 +29,16 @@ func (d *Dataset) walkHosts(idMin int64, limit int, match func(*Host) bool, emit
 }
 
 // writeWarning writes the truncation WARNING, last child of RESPONSE, whose URL repeats the
-// request on the simulator's own base URL with the next id_min.
-func writeWarning(x *xw, req *request, limit int, nextID int64) {
+// request on the simulator's own base URL with the next id_min. padded puts the URL's CDATA
+// on its own line, as the guide's host-list sample does; the HLD sample has it inline.
+func writeWarning(x *xw, req *request, limit int, nextID int64, padded bool) {
 	url := req.base + req.r.URL.Path + "?" + req.p.encodeForURL() + "&id_min=" +
 		strconv.FormatInt(nextID, 10)
 
 	x.open(2, "WARNING")
 	x.int(3, "CODE", codeTruncated)
 	x.text(3, "TEXT", strconv.Itoa(limit)+" record limit exceeded. Use URL to get next batch of results.")
-	x.cdata(3, "URL", "", url)
+	x.cdataLayout(3, "URL", url, padded)
 	x.close(2, "WARNING")
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,7 +180,7 @@ func TestScanListFilters(t *testing.T) {
 
 			var titles []string
 			for _, sc := range doc.Scans {
-				titles = append(titles, sc.Title)
+				titles = append(titles, strings.TrimSpace(sc.Title)) // 3.0 pads the CDATA
 			}
 
 			if diff := cmp.Diff(tt.wantTitles, titles); diff != "" {

@@ -67,7 +67,7 @@ func (s *Server) serveScanList(w http.ResponseWriter, req *request) *apiError {
 		x.open(2, "SCAN_LIST")
 
 		for _, sc := range picked {
-			writeScan(x, sc, sc.status(req.now, s.cfg.ScanSpeed), &q)
+			writeScan(x, sc, sc.status(req.now, s.cfg.ScanSpeed), &q, req.version != "2.0")
 		}
 
 		x.close(2, "SCAN_LIST")
@@ -174,12 +174,14 @@ func setOf(items []string) map[string]bool {
 	return m
 }
 
-// writeScan writes one SCAN in the order of real output (qualys-api.md §5).
-func writeScan(x *xw, sc *Scan, st scanStatus, q *scanListQuery) {
+// writeScan writes one SCAN in the order of real output (qualys-api.md §5). padded writes
+// TITLE and TARGET with CDATA on their own lines, as the 3.0 sample of the guide does; the
+// recorded 2.0 answer has them inline.
+func writeScan(x *xw, sc *Scan, st scanStatus, q *scanListQuery, padded bool) {
 	x.open(3, "SCAN")
 	x.text(4, "REF", sc.Ref)
 	x.text(4, "TYPE", sc.Type)
-	x.cdata(4, "TITLE", "", sc.Title)
+	x.cdataLayout(4, "TITLE", sc.Title, padded)
 	x.text(4, "USER_LOGIN", sc.User)
 	x.time(4, "LAUNCH_DATETIME", sc.Launched)
 	x.text(4, "DURATION", st.duration)
@@ -198,7 +200,7 @@ func writeScan(x *xw, sc *Scan, st scanStatus, q *scanListQuery) {
 	}
 
 	if !q.ignoreTarget {
-		x.cdata(4, "TARGET", "", sc.Target)
+		x.cdataLayout(4, "TARGET", sc.Target, padded)
 	}
 
 	if q.showOp {

@@ -171,6 +171,7 @@ func (s *Server) authorized(r *http.Request) bool {
 // setCommonHeaders writes the headers every authenticated response carries (§1).
 func (s *Server) setCommonHeaders(h http.Header) {
 	h.Set("Server", "Qualys")
+	h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("X-XSS-Protection", "1; mode=block")
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -31,6 +31,13 @@ type apiError struct {
 	code   int
 	text   string
 	items  []item
+	style  srStyle
+}
+
+// srStyle reproduces layout quirks of real SIMPLE_RETURN bodies (qualys-api.md §7, §10, §15).
+type srStyle struct {
+	noDeclaration bool // no <?xml ...?> line, as the recorded 400/1905 answer
+	padded        bool // "DATETIME " and " TEXT", as the vendor's 409 examples
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("qualys code %d: %s", e.code, e.text) }
@@ -41,7 +48,8 @@ func invalidValue(name, value, why string) *apiError {
 		text += " (" + why + ")"
 	}
 
-	return &apiError{status: http.StatusBadRequest, code: codeInvalidValue, text: text}
+	return &apiError{status: http.StatusBadRequest, code: codeInvalidValue, text: text,
+		style: srStyle{noDeclaration: true}}
 }
 
 func missingParam(names string) *apiError {
@@ -70,17 +78,38 @@ func simpleReturnDTD(base string) string { return base + "/api/2.0/simple_return
 // writeSimpleReturn writes a SIMPLE_RETURN document with status, optional CODE, TEXT and items.
 func writeSimpleReturn(w http.ResponseWriter, base string, now time.Time, status int, code int,
 	text string, items []item) {
+	writeSimpleReturnStyle(w, base, now, &apiError{status: status, code: code, text: text,
+		items: items})
+}
+
+// writeSimpleReturnStyle writes e (CODE 0: none) as a SIMPLE_RETURN in e's style.
+func writeSimpleReturnStyle(w http.ResponseWriter, base string, now time.Time, e *apiError) {
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(status)
+	w.WriteHeader(e.status)
 
 	x := newXW(w)
-	x.prolog("SIMPLE_RETURN", simpleReturnDTD(base))
+	if e.style.noDeclaration {
+		x.raw("<!DOCTYPE SIMPLE_RETURN SYSTEM \"" + simpleReturnDTD(base) + "\">\n")
+	} else {
+		x.prolog("SIMPLE_RETURN", simpleReturnDTD(base))
+	}
+
 	x.open(0, "SIMPLE_RETURN")
 	x.open(1, "RESPONSE")
-	x.time(2, "DATETIME", now)
 
-	if code != 0 {
-		x.text(2, "CODE", strconv.Itoa(code))
+	if e.style.padded {
+		x.text(2, "DATETIME", now.UTC().Format(qualysTime)+" ")
+	} else {
+		x.time(2, "DATETIME", now)
+	}
+
+	if e.code != 0 {
+		x.text(2, "CODE", strconv.Itoa(e.code))
+	}
+
+	text, items := e.text, e.items
+	if e.style.padded {
+		text = " " + text
 	}
 
 	x.text(2, "TEXT", text)
@@ -105,7 +134,7 @@ func writeSimpleReturn(w http.ResponseWriter, base string, now time.Time, status
 
 // writeAPIError writes e as a SIMPLE_RETURN.
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, e *apiError) {
-	writeSimpleReturn(w, baseURL(r), s.now(), e.status, e.code, e.text, e.items)
+	writeSimpleReturnStyle(w, baseURL(r), s.now(), e)
 }
 
 // waitText renders seconds as the platform's "23 hours, 57 minutes and 54 seconds".

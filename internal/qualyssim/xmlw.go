@@ -111,6 +111,18 @@ func (x *xw) cdataPadded(depth int, name, value string) {
 	x.close(depth, name)
 }
 
+// cdataLayout writes CDATA padded or inline: the platform writes both layouts (the samples
+// of qualys-api.md §13 show each), so the simulator serves both to keep clients trimming.
+func (x *xw) cdataLayout(depth int, name, value string, padded bool) {
+	if padded {
+		x.cdataPadded(depth, name, value)
+
+		return
+	}
+
+	x.cdata(depth, name, "", value)
+}
+
 // cdataSafe splits any "]]>" so the value cannot end its CDATA section early.
 func cdataSafe(s string) string {
 	return strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>")
