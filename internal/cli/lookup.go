@@ -32,6 +32,9 @@ the others keep their data. Exit code 1 when any indicator has an error.`,
   QLENS_URL=https://qualysapi.qualys.com QLENS_USERNAME=me QLENS_PASSWORD=... qlens lookup 10.1.2.3`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if asJSON {
+				if cmd.Flags().Changed("format") && format != "json" {
+					return usagef("--json and --format %s contradict each other: give one", format)
+				}
 				format = "json"
 			}
 			if format != "table" && format != "json" && format != "csv" {

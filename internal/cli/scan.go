@@ -38,12 +38,12 @@ same IP within scanDedupWindow returns the first scan.`,
 				return err
 			}
 			if asJSON {
-				return render.JSON(cmd.OutOrStdout(), res)
+				return failed(render.JSON(cmd.OutOrStdout(), res))
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\nref %s (id %d): %s\n", res.Title, res.Ref,
 				res.ID, res.Message)
 
-			return err
+			return failed(err)
 		},
 	}
 
@@ -62,7 +62,7 @@ same IP within scanDedupWindow returns the first scan.`,
 				return err
 			}
 			if asJSON {
-				return render.JSON(cmd.OutOrStdout(), s)
+				return failed(render.JSON(cmd.OutOrStdout(), s))
 			}
 			state := s.State
 			if s.SubState != "" {
@@ -71,7 +71,7 @@ same IP within scanDedupWindow returns the first scan.`,
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s  %s  %s  target %s\n", s.Ref, state,
 				s.Title, s.Target)
 
-			return err
+			return failed(err)
 		},
 	}
 

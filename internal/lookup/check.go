@@ -30,6 +30,10 @@ const checkQID = 6
 // Check tests the connection and what the account may do (detections, KB, scans, asset
 // search) with one tiny call each, bypassing the cache. It fails only when ctx ends; each
 // refused capability is a CheckResult that says what to do.
+//
+// TODO: with enableScanLaunch on, Check does not confirm that scanOptionProfile and
+// scannerName exist in the subscription, so a typo shows only at the first launch; a client
+// call listing option profiles and appliances (internal/qualys) removes this.
 func (e *Engine) Check(ctx context.Context) ([]CheckResult, error) {
 	steps := []struct {
 		name string

@@ -128,13 +128,17 @@ func (b *resultBuilder) addKB(m map[string]outcome[kbEntry], key string) {
 
 		return
 	}
+	if o.val.truncated {
+		b.truncate(model.ListKnowledgeBase)
+	}
 	if o.val.rec != nil {
 		b.res.KnowledgeBaseRecords = append(b.res.KnowledgeBaseRecords, *o.val.rec)
 	}
 }
 
 // addCVE gives a CVE the KB records whose CVE list names it and the hosts carrying any of
-// their QIDs, each detection labelled with its own QID.
+// their QIDs, each detection labelled with its own QID. A cut KB answer may lack some of the
+// CVE's QIDs, so the hosts are then "at least" too.
 func (b *resultBuilder) addCVE(f *fetched, cve string) {
 	o := f.kbCVE[cve]
 	if o.err != nil {
@@ -145,6 +149,7 @@ func (b *resultBuilder) addCVE(f *fetched, cve string) {
 	}
 	if o.val.truncated {
 		b.truncate(model.ListKnowledgeBase)
+		b.truncate(model.ListHostDetections)
 	}
 
 	b.res.KnowledgeBaseRecords = append(b.res.KnowledgeBaseRecords, o.val.recs...)

@@ -35,7 +35,9 @@ func TestResultCorrelation(t *testing.T) {
 		kbCVE: map[string]outcome[cveEntry]{
 			"CVE-2024-0001": {val: cveEntry{recs: []model.KBRecord{{QID: 11}, {QID: 12}}}},
 			"CVE-2024-0002": {err: errors.New("boom")},
+			"CVE-2024-0003": {val: cveEntry{recs: []model.KBRecord{{QID: 12}}, truncated: true}},
 		},
+		kbQID: map[string]outcome[kbEntry]{"13": {val: kbEntry{truncated: true}}},
 		scans: map[string]outcome[scanSet]{"10.0.0.1": {err: errors.New("scan list down")}},
 	}
 
@@ -70,6 +72,23 @@ func TestResultCorrelation(t *testing.T) {
 			wantSummary: []string{"Host Detections: at least 1", "Detections: at least 1",
 				"Sev 4-5: at least 1", "Failed: scans"},
 			wantErrors: []string{"scans"},
+		},
+		{
+			// Some of the CVE's QIDs may be in the part of the KB answer that was cut.
+			name:      "cut_cve_answer_makes_its_hosts_at_least_too",
+			ent:       extract.Entity{Type: extract.CVE, Value: "CVE-2024-0003"},
+			minSev:    1,
+			wantHosts: []model.Host{host(1, "10.0.0.1", det(12, 1, 0))},
+			wantSummary: []string{"KB Records: at least 1", "Host Detections: at least 1",
+				"Detections: at least 1"},
+		},
+		{
+			// Missing from a cut KB answer is not "unknown to Qualys".
+			name:        "qid_missing_from_a_cut_kb_answer_is_at_least_0",
+			ent:         extract.Entity{Type: extract.QID, Value: "13"},
+			minSev:      1,
+			wantHosts:   []model.Host{},
+			wantSummary: []string{"KB Records: at least 0", "Host Detections: 0", "Detections: 0"},
 		},
 		{
 			name:        "failed_cve_says_so_for_kb_and_hosts",

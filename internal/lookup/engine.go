@@ -131,8 +131,8 @@ type Request struct {
 	Refresh  bool // bypass the cache
 }
 
-// Extract finds the entities of text with the engine's custom QID patterns and marks the ignored
-// ones (Skip "ignored").
+// Extract finds the entities of text with the engine's custom QID patterns and marks those no
+// lookup is made for (Skip "ignored", or "invalid" for a QID that is none).
 func (e *Engine) Extract(text []byte) []extract.Entity {
 	ents := e.extractor.Extract(text)
 	e.ignore.Mark(ents)

@@ -88,6 +88,16 @@ func TestLookupCorrelatesByExactKeys(t *testing.T) {
 			},
 		},
 		{
+			// The reference keeps the IP's copy of a host fetched for both, so its QID card
+			// shows every detection of the host.
+			name: "qid_card_keeps_only_its_detection_when_its_host_is_looked_up_by_ip_too",
+			refs: []EntityRef{{extract.QID, "1234"}, {extract.IPv4, "10.0.0.1"}},
+			want: map[string]digest{
+				"qid 1234":      {Hosts: []string{"101:1234/0"}, KB: []int{1234}},
+				"IPv4 10.0.0.1": {Hosts: []string{host1}, Scans: []string{scanRange}},
+			},
+		},
+		{
 			name: "cve_alone_shows_its_hosts_labelled_by_qid",
 			refs: []EntityRef{{extract.CVE, "cve-2021-44228"}},
 			want: map[string]digest{

@@ -19,23 +19,37 @@ import (
 )
 
 // fakeQualys is a small Qualys-shaped server written for these tests, independent of the
-// simulator: it keeps its own tiny dataset, writes elements in its own order, uses
-// single-element lists, and counts calls per endpoint. A fault set for an endpoint makes
-// it answer with a SIMPLE_RETURN error instead.
+// simulator and of the code under test: it keeps its own tiny dataset, writes elements in its
+// own order, uses single-element lists, pages host lists by truncation_limit and id_min with
+// WARNING 1980, and counts calls per endpoint. A fault set for an endpoint makes it answer
+// with a SIMPLE_RETURN error (or a raw body) instead.
 type fakeQualys struct {
 	mu       sync.Mutex
 	calls    map[string]int
 	faults   map[string]fakeFault
 	launches []url.Values
+	requests []fakeRequest
+	delay    time.Duration // before every answer, so concurrent requests overlap
+	inflight int           // requests being answered now
+	peak     int           // the most requests answered at once
 	hosts    []fakeHost
 	vulns    []fakeVuln
 	scans    []fakeScan
+}
+
+// fakeRequest is what the fake saw of one request.
+type fakeRequest struct {
+	ep    string
+	query url.Values // the URL's own query, without the body
+	form  url.Values // body and query together
 }
 
 type fakeFault struct {
 	status int
 	code   string
 	text   string
+	param  string // the fault applies only to requests carrying this parameter; "": all
+	body   string // sent as is instead of a SIMPLE_RETURN (malformed XML, an HTML page)
 }
 
 type fakeHost struct {
@@ -130,6 +144,29 @@ func (f *fakeQualys) callCount(ep string) int {
 	return f.calls[ep]
 }
 
+// peakInflight is the most requests the fake answered at the same time.
+func (f *fakeQualys) peakInflight() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	return f.peak
+}
+
+// seen returns the requests made to ep so far.
+func (f *fakeQualys) seen(ep string) []fakeRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	var out []fakeRequest
+	for _, r := range f.requests {
+		if r.ep == ep {
+			out = append(out, r)
+		}
+	}
+
+	return out
+}
+
 func (f *fakeQualys) totalCalls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -153,14 +190,33 @@ func (f *fakeQualys) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls[ep]++
 	ft, faulty := f.faults[ep]
+	faulty = faulty && (ft.param == "" || form.Get(ft.param) != "")
 	if ep == epLaunch {
 		f.launches = append(f.launches, form)
 	}
+	f.requests = append(f.requests, fakeRequest{ep: ep, query: r.URL.Query(), form: form})
+	delay := f.delay
+	f.inflight++
+	f.peak = max(f.peak, f.inflight)
 	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.inflight--
+		f.mu.Unlock()
+	}()
+
+	if delay > 0 {
+		time.Sleep(delay)
+	}
 
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	if faulty {
 		w.WriteHeader(ft.status)
+		if ft.body != "" {
+			fmt.Fprint(w, ft.body)
+
+			return
+		}
 		fmt.Fprintf(w, "<SIMPLE_RETURN><RESPONSE><TEXT>%s</TEXT><CODE>%s</CODE>"+
 			"<DATETIME>2024-01-01T00:00:00Z</DATETIME></RESPONSE></SIMPLE_RETURN>", ft.text, ft.code)
 
@@ -216,12 +272,56 @@ func listParam(form url.Values, key string) []string {
 	return strings.Split(v, ",")
 }
 
+// pager cuts a host list at truncation_limit, from id_min on, as Qualys does: it tells which
+// host to write and, at the end, the WARNING that points at the next page.
+type pager struct {
+	idMin, limit int64
+	written      int
+	next         int64 // id of the first host left out; 0: none
+}
+
+func newPager(form url.Values) *pager {
+	p := &pager{}
+	p.idMin, _ = strconv.ParseInt(form.Get("id_min"), 10, 64)
+	p.limit, _ = strconv.ParseInt(form.Get("truncation_limit"), 10, 64)
+
+	return p
+}
+
+// take reports whether host id goes on this page.
+func (p *pager) take(id int64) bool {
+	if id < p.idMin || p.next != 0 {
+		return false
+	}
+	if p.limit > 0 && int64(p.written) == p.limit {
+		p.next = id
+
+		return false
+	}
+	p.written++
+
+	return true
+}
+
+func (p *pager) warning(w io.Writer, path string) {
+	if p.next == 0 {
+		return
+	}
+	fmt.Fprintf(w, "<WARNING><CODE>1980</CODE><TEXT>%d record limit exceeded. Use URL to get "+
+		"next batch of results.</TEXT><URL><![CDATA[https://qualysapi.example.invalid%s"+
+		"?action=list&truncation_limit=%d&id_min=%d]]></URL></WARNING>", p.limit, path, p.limit,
+		p.next)
+}
+
 func (f *fakeQualys) writeDetections(w io.Writer, form url.Values) {
 	ips, ipv6, ids := listParam(form, "ips"), listParam(form, "ipv6"), listParam(form, "ids")
 	qids := listParam(form, "qids")
+	pg := newPager(form)
 
-	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8" ?><HOST_LIST_VM_DETECTION_OUTPUT>`+
-		`<RESPONSE><HOST_LIST>`)
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8" ?>`+"\n"+
+		`<!DOCTYPE HOST_LIST_VM_DETECTION_OUTPUT SYSTEM "https://qualysapi.example.invalid/`+
+		`api/5.0/fo/asset/host/vm/detection/dtd/output.dtd">`+"\n"+
+		`<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST>`)
 	for _, h := range f.hosts {
 		if (ips != nil && !slices.Contains(ips, h.ip)) ||
 			(ipv6 != nil && !slices.ContainsFunc(ipv6, func(s string) bool {
@@ -246,7 +346,7 @@ func (f *fakeQualys) writeDetections(w io.Writer, form url.Values) {
 			}
 			dets.WriteString("<TIMES_FOUND>3</TIMES_FOUND></DETECTION>")
 		}
-		if dets.Len() == 0 {
+		if dets.Len() == 0 || !pg.take(h.id) {
 			continue
 		}
 
@@ -263,8 +363,9 @@ func (f *fakeQualys) writeDetections(w io.Writer, form url.Values) {
 		}
 		fmt.Fprint(w, "<TRACKING_METHOD>IP</TRACKING_METHOD></HOST>")
 	}
-	fmt.Fprint(w, `</HOST_LIST><DATETIME>2024-05-01T00:00:00Z</DATETIME></RESPONSE>`+
-		`</HOST_LIST_VM_DETECTION_OUTPUT>`)
+	fmt.Fprint(w, `</HOST_LIST><DATETIME>2024-05-01T00:00:00Z</DATETIME>`)
+	pg.warning(w, "/api/5.0/fo/asset/host/vm/detection/")
+	fmt.Fprint(w, `</RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>`)
 }
 
 func (f *fakeQualys) writeKB(w io.Writer, form url.Values) {
@@ -306,7 +407,7 @@ func (f *fakeQualys) writeScans(w io.Writer, form url.Values) {
 			continue
 		}
 		if targets != nil && !slices.ContainsFunc(targets, func(ip string) bool {
-			return targetCovers(parseTarget(s.target), netip.MustParseAddr(ip))
+			return fakeTargetHas(s.target, ip)
 		}) {
 			continue
 		}
@@ -318,19 +419,48 @@ func (f *fakeQualys) writeScans(w io.Writer, form url.Values) {
 	fmt.Fprint(w, `</SCAN_LIST></RESPONSE></SCAN_LIST_OUTPUT>`)
 }
 
+// fakeTargetHas tells whether a scan TARGET names ip, the way a lenient server might: an
+// element that is the address, a range a-b around it, or any element whose text merely
+// contains it (so "10.0.0.1" also brings scans of "10.0.0.10", which the engine must drop).
+func fakeTargetHas(target, ip string) bool {
+	want := netip.MustParseAddr(ip)
+	for _, el := range strings.Split(target, ",") {
+		el = strings.TrimSpace(el)
+		if strings.Contains(el, ip) {
+			return true
+		}
+		if lo, hi, ok := strings.Cut(el, "-"); ok {
+			a, errA := netip.ParseAddr(strings.TrimSpace(lo))
+			b, errB := netip.ParseAddr(strings.TrimSpace(hi))
+			if errA == nil && errB == nil && a.Compare(want) <= 0 && want.Compare(b) <= 0 {
+				return true
+			}
+		}
+		if p, err := netip.ParsePrefix(el); err == nil && p.Contains(want) {
+			return true
+		}
+	}
+
+	return false
+}
+
 func (f *fakeQualys) writeHostList(w io.Writer, form url.Values) {
 	ips, ipv6, ids := listParam(form, "ips"), listParam(form, "ipv6"), listParam(form, "ids")
+	pg := newPager(form)
 
 	fmt.Fprint(w, `<HOST_LIST_OUTPUT><RESPONSE><HOST_LIST>`)
 	for _, h := range f.hosts {
 		if (ips != nil && !slices.Contains(ips, h.ip)) || (ipv6 != nil && h.ipv6 == "") ||
-			(ids != nil && !slices.Contains(ids, strconv.FormatInt(h.id, 10))) {
+			(ids != nil && !slices.Contains(ids, strconv.FormatInt(h.id, 10))) ||
+			!pg.take(h.id) {
 			continue
 		}
 		fmt.Fprintf(w, "<HOST><DNS>%s</DNS><ID>%d</ID><IP>%s</IP><DNS_DATA><FQDN>%s</FQDN>"+
 			"</DNS_DATA></HOST>", h.dns, h.id, h.ip, h.fqdn)
 	}
-	fmt.Fprint(w, `</HOST_LIST></RESPONSE></HOST_LIST_OUTPUT>`)
+	fmt.Fprint(w, `</HOST_LIST>`)
+	pg.warning(w, "/api/5.0/fo/asset/host/")
+	fmt.Fprint(w, `</RESPONSE></HOST_LIST_OUTPUT>`)
 }
 
 var criteriaRE = regexp.MustCompile(`field="(\w+)" operator="CONTAINS">([^<]*)<`)
@@ -345,7 +475,9 @@ func (f *fakeQualys) writeAssets(w io.Writer, body string) {
 		if m != nil && m[1] == "fqdn" {
 			name = h.fqdn
 		}
-		if m == nil || name == "" || !strings.Contains(name, m[2]) {
+		// QPS CONTAINS ignores case.
+		if m == nil || name == "" ||
+			!strings.Contains(strings.ToLower(name), strings.ToLower(m[2])) {
 			continue
 		}
 		fmt.Fprintf(w, "<HostAsset><dnsHostName>%s</dnsHostName><id>%d</id>"+

@@ -30,9 +30,11 @@ type hostSet struct {
 	truncated bool // a page cap cut the call that produced it
 }
 
-// kbEntry is the KB answer for one QID; rec is nil when Qualys has no such QID.
+// kbEntry is the KB answer for one QID; rec is nil when Qualys has no such QID, or when a
+// page cap cut the answer before it (truncated).
 type kbEntry struct {
-	rec *model.KBRecord
+	rec       *model.KBRecord
+	truncated bool
 }
 
 // cveEntry is the KB answer for one CVE: every record whose CVE list names it.

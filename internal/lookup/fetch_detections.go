@@ -41,24 +41,26 @@ func (e *Engine) fetchByIPv6(ctx context.Context, ids []string) map[string]outco
 }
 
 // cleanFunc completes a detection answer: it gets the keys no detection named and adds hosts
-// (without detections) under them.
-type cleanFunc func(ctx context.Context, missing []string, add func(string, model.Host)) error
+// (without detections) under them. truncated tells that a page cap cut its list.
+type cleanFunc func(ctx context.Context, missing []string,
+	add func(string, model.Host)) (truncated bool, err error)
 
 // cleanHosts asks the host list (one call for the batch) for the addresses no detection named,
 // and files each host it knows under its address with an empty detection list.
 func (e *Engine) cleanHosts(query func(missing []string) qualys.HostListQuery,
 	key func(qualys.HostRecord) string) cleanFunc {
-	return func(ctx context.Context, missing []string, add func(string, model.Host)) error {
-		_, err := e.client.Hosts(ctx, query(missing), func(h qualys.HostRecord) error {
+	return func(ctx context.Context, missing []string, add func(string, model.Host)) (bool,
+		error) {
+		page, err := e.client.Hosts(ctx, query(missing), func(h qualys.HostRecord) error {
 			add(key(h), recordToHost(h))
 
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("list hosts without detections: %w", err)
+			return false, fmt.Errorf("list hosts without detections: %w", err)
 		}
 
-		return nil
+		return page.Truncated, nil
 	}
 }
 
@@ -99,6 +101,11 @@ func (e *Engine) fetchByQID(ctx context.Context, ids []string) map[string]outcom
 // detections runs one detection call per batch of ids; file gives each answered host to the
 // keys it belongs to, and only requested keys keep it. clean, when set, completes the keys no
 // detection named. Every requested key gets an answer, empty when Qualys knows no host for it.
+//
+// A cut detection list (page cap) marks every key of the batch truncated, as the hosts left
+// out may belong to any of them; clean is then not asked, since a key without detections may
+// just have been cut off, and showing its host with none would be a lie. A failing clean costs
+// only the keys it had to complete: the others keep their detections.
 func (e *Engine) detections(ctx context.Context, ids []string,
 	query func(batch []string) qualys.DetectionQuery,
 	file func(h qualys.Host, add func(string, model.Host)),
@@ -124,15 +131,35 @@ func (e *Engine) detections(ctx context.Context, ids []string,
 			if err != nil {
 				return nil, fmt.Errorf("list host detections: %w", err)
 			}
-			if missing := emptyKeys(batch, sets); clean != nil && len(missing) > 0 {
-				if err := clean(ctx, missing, add); err != nil {
-					return nil, err
-				}
+
+			missing := emptyKeys(batch, sets)
+			wasMissing := make(map[string]bool, len(missing))
+			for _, id := range missing {
+				wasMissing[id] = true
+			}
+			var cleanCut bool
+			var cleanErr error
+			if clean != nil && len(missing) > 0 && !page.Truncated {
+				// Only the keys left empty take hosts from the host list.
+				cleanCut, cleanErr = clean(ctx, missing, func(key string, h model.Host) {
+					if wasMissing[key] {
+						add(key, h)
+					}
+				})
+			}
+			if cleanErr != nil {
+				e.log.Debug("qualys host list failed", "key_count", len(missing),
+					"error", cleanErr)
 			}
 
 			out := make(map[string]outcome[hostSet], len(batch))
 			for id, s := range sets {
-				s.truncated = page.Truncated
+				if cleanErr != nil && wasMissing[id] && len(s.hosts) == 0 {
+					out[id] = outcome[hostSet]{err: cleanErr}
+
+					continue
+				}
+				s.truncated = page.Truncated || cleanCut && wasMissing[id]
 				out[id] = outcome[hostSet]{val: *s}
 			}
 

@@ -54,6 +54,10 @@ func (e *Engine) fetchDomains(refresh bool) fetchFunc[domainEntry] {
 
 // resolveDomain finds the host ids of one domain.
 //
+// TODO: an asset the search finds without a VM host id (qwebHostId 0, e.g. an agent-only
+// asset not activated for VM) is left out, as it has no VM detections to ask for; showing it
+// as a host without detections needs a model field for the asset-only case.
+//
 // TODO: this costs one QPS search per domain and per field (dnsHostName, fqdn), as QPS ANDs
 // the criteria of one request and matches by CONTAINS; a QPS query with OR across fields
 // and domains, if the platform accepts one, would make it one call per batch.

@@ -12,7 +12,8 @@ import (
 // qualys: POST /api/4.0/fo/knowledge_base/vuln/ action=list (through the client)
 
 // fetchKBByQID asks the KnowledgeBase for the QIDs (ids=). A QID Qualys does not know gets
-// an empty answer, which is cached like any other.
+// an empty answer, which is cached like any other; one left out of a cut answer is marked
+// truncated.
 func (e *Engine) fetchKBByQID(ctx context.Context, ids []string) map[string]outcome[kbEntry] {
 	return inBatches(ctx, e, ids,
 		func(ctx context.Context, batch []string) (map[string]outcome[kbEntry], error) {
@@ -21,7 +22,7 @@ func (e *Engine) fetchKBByQID(ctx context.Context, ids []string) map[string]outc
 				out[id] = outcome[kbEntry]{}
 			}
 
-			_, err := e.client.KnowledgeBase(ctx, qualys.KBQuery{IDs: atoiKeys(batch)},
+			page, err := e.client.KnowledgeBase(ctx, qualys.KBQuery{IDs: atoiKeys(batch)},
 				func(v qualys.Vuln) error {
 					key := itoa(v.QID)
 					if _, ok := out[key]; ok {
@@ -33,6 +34,14 @@ func (e *Engine) fetchKBByQID(ctx context.Context, ids []string) map[string]outc
 				})
 			if err != nil {
 				return nil, fmt.Errorf("list knowledgebase by qid: %w", err)
+			}
+
+			// A QID missing from a cut answer may be in the part left out: it is not
+			// "unknown to Qualys".
+			for id, o := range out {
+				if o.val.rec == nil && page.Truncated {
+					out[id] = outcome[kbEntry]{val: kbEntry{truncated: true}}
+				}
 			}
 
 			return out, nil

@@ -51,11 +51,22 @@ func (l IgnoreList) Covers(ent extract.Entity) bool {
 	return false
 }
 
-// Mark sets Skip "ignored" on the entities the list covers and that are not skipped already.
+// SkipInvalid is the skip reason of a QID or custom QID value that is no QID Qualys could
+// hold (0, or past 2^31-1): it is reported, not looked up, rather than shown as found nowhere.
+const SkipInvalid = "invalid"
+
+// Mark sets the skip reasons the lookup adds to extraction's, on entities not skipped already:
+// "ignored" on those the list covers, "invalid" on QIDs that are none.
 func (l IgnoreList) Mark(ents []extract.Entity) {
 	for i := range ents {
-		if ents[i].Skip == "" && l.Covers(ents[i]) {
+		switch {
+		case ents[i].Skip != "":
+		case l.Covers(ents[i]):
 			ents[i].Skip = extract.SkipIgnored
+		case ents[i].Type == extract.QID || ents[i].Type == extract.CustomQID:
+			if _, err := parseQID(ents[i].Value); err != nil {
+				ents[i].Skip = SkipInvalid
+			}
 		}
 	}
 }

@@ -84,10 +84,11 @@ func TestSimMixedBatch(t *testing.T) {
 
 	sim, opts := startSim(t, qualyssim.Config{})
 	demo := sim.Dataset().DemoValues()
+	opts.CustomQIDRegex = `ASSET-\d+` // blank value regex: the last run of digits
 	e := newTestEngine(t, opts)
 
 	text := strings.Join([]string{demo.IP, demo.IPFirst, demo.IPTen, demo.IPv6, demo.Domain,
-		demo.CVE, "QID:38623", "127.0.0.1"}, " ")
+		demo.CVE, "QID:38623", "127.0.0.1", "ASSET-00038623"}, " ")
 	got, err := e.Lookup(t.Context(), Request{Text: text})
 	if err != nil {
 		t.Fatalf("Lookup: %v", err)
@@ -102,7 +103,7 @@ func TestSimMixedBatch(t *testing.T) {
 			}
 		}
 		want := []string{demo.IP, demo.IPFirst, demo.IPTen, demo.IPv6, demo.Domain, demo.CVE,
-			"38623", "127.0.0.1"}
+			"38623", "127.0.0.1", "00038623"}
 		if diff := cmp.Diff(want, order); diff != "" {
 			t.Errorf("result order (-want +got):\n%s", diff)
 		}
@@ -178,6 +179,18 @@ func TestSimMixedBatch(t *testing.T) {
 			if h.IP == demo.IP && !cmp.Equal([]int{443, 8443}, slices.Sorted(slices.Values(ports))) {
 				t.Errorf("%s ports = %v, want [443 8443]", demo.IP, ports)
 			}
+		}
+	})
+
+	t.Run("custom_qid_is_its_qid_and_keeps_its_value", func(t *testing.T) {
+		custom := resultFor(t, got, extract.CustomQID, "00038623")
+		qid := resultFor(t, got, extract.QID, "38623")
+		if custom.Entity.Raw != "ASSET-00038623" {
+			t.Errorf("custom QID raw = %q", custom.Entity.Raw)
+		}
+		if diff := cmp.Diff(digestOf(qid).Hosts, digestOf(custom).Hosts); diff != "" ||
+			len(custom.KnowledgeBaseRecords) != 1 || custom.KnowledgeBaseRecords[0].QID != 38623 {
+			t.Errorf("custom QID differs from QID 38623 (-qid +custom):\n%s", diff)
 		}
 	})
 

@@ -15,8 +15,9 @@ var csvHeader = []string{"entity_type", "entity_value", "record", "host_ip", "ho
 	"launched", "message"}
 
 // LookupCSV writes one row per detection, KnowledgeBase record, scan and error, each carrying its
-// entity, so the file can be filtered and pivoted. An entity with nothing to show gets one row of
-// kind "none" (or "skipped"), so no indicator disappears from the sheet.
+// entity, so the file can be filtered and pivoted, and one row of kind "truncated" per list a
+// page limit cut. An entity with nothing to show gets one row of kind "none" (or "skipped"), so
+// no indicator disappears from the sheet.
 func LookupCSV(w io.Writer, l model.Lookup) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -84,6 +85,15 @@ func csvRows(r model.Result) [][]string {
 		out := row("error")
 		out[16] = strings.TrimSpace(e.Source + " " + e.Code + ": " + e.Message)
 		rows = append(rows, out)
+	}
+	// A cut list says so in the sheet too, or its rows would read as the whole answer.
+	for _, list := range []string{model.ListHostDetections, model.ListKnowledgeBase,
+		model.ListScans} {
+		if r.Truncated[list] {
+			out := row("truncated")
+			out[16] = list + ": a page limit cut this list; more exist in Qualys"
+			rows = append(rows, out)
+		}
 	}
 	if len(rows) == 0 {
 		rows = append(rows, row("none"))

@@ -1,12 +1,14 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qlens/qlens/internal/model"
 )
@@ -38,10 +40,23 @@ func LookupTable(w io.Writer, l model.Lookup, opts TableOptions) error {
 		}
 	}
 
-	_, err := fmt.Fprintf(w, "\n%d indicators · %d Qualys calls · %d cache hits · %d ms\n",
-		len(l.Results), l.Stats.APICalls, l.Stats.CacheHits, l.Stats.ElapsedMs)
+	_, err := fmt.Fprintf(w, "\n%s · %s · %s · %d ms\n", plural(len(l.Results), "indicator"),
+		plural(l.Stats.APICalls, "Qualys call"), plural(l.Stats.CacheHits, "cache hit"),
+		l.Stats.ElapsedMs)
+	if err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
 
-	return err
+	return nil
+}
+
+// plural is "1 call" or "2 calls".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // maxTableHosts bounds the hosts one entity shows in the table; JSON and CSV show them all.
@@ -70,7 +85,12 @@ func result(w io.Writer, r model.Result, opts TableOptions) error {
 	}
 	if len(r.Errors) == 0 && len(r.KnowledgeBaseRecords) == 0 && len(r.HostDetections) == 0 &&
 		len(r.Scans) == 0 {
-		_, err := fmt.Fprintln(w, "  nothing found in the subscription")
+		msg := "  nothing found in the subscription"
+		if len(r.Truncated) > 0 {
+			msg = "  nothing shown: a page limit cut the answer, so more may exist in Qualys"
+		}
+		_, err := fmt.Fprintln(w, msg)
+
 		return err
 	}
 
@@ -89,19 +109,22 @@ func kb(w io.Writer, r model.Result, opts TableOptions) error {
 		return nil
 	}
 	fmt.Fprintln(w, "  KnowledgeBase")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+
+	rows := make([][]string, 0, len(r.KnowledgeBaseRecords))
+	sevs := make([]int, 0, len(r.KnowledgeBaseRecords))
 	for _, k := range r.KnowledgeBaseRecords {
-		fmt.Fprintf(tw, "    %s\tQID %d\t%s", sev(k.Severity, opts), k.QID, k.Title)
-		if len(k.CVEs) > 0 {
-			fmt.Fprintf(tw, "\t%s", strings.Join(k.CVEs, ", "))
-		}
-		fmt.Fprintln(tw)
+		rows = append(rows, []string{sevLabel(k.Severity), "QID " + strconv.Itoa(k.QID), k.Title,
+			strings.Join(k.CVEs, ", ")})
+		sevs = append(sevs, k.Severity)
+	}
+	if err := grid(w, "    ", rows, paintSeverity(sevs, opts)); err != nil {
+		return err
 	}
 	if r.Truncated[model.ListKnowledgeBase] {
-		fmt.Fprintln(tw, "    … more KnowledgeBase records exist")
+		fmt.Fprintln(w, "    … more KnowledgeBase records exist: the page limit cut this list")
 	}
 
-	return tw.Flush()
+	return nil
 }
 
 func hosts(w io.Writer, r model.Result, opts TableOptions) error {
@@ -109,32 +132,48 @@ func hosts(w io.Writer, r model.Result, opts TableOptions) error {
 		return nil
 	}
 	fmt.Fprintln(w, "  Hosts")
-	for i, h := range r.HostDetections {
-		if i == maxTableHosts {
-			fmt.Fprintf(w, "    … %d more hosts: use --json or --format csv to see them all\n",
-				len(r.HostDetections)-maxTableHosts)
-			break
+
+	shown := mostSevereFirst(r.HostDetections)
+	more := len(shown) - maxTableHosts
+	if more > 0 {
+		shown = shown[:maxTableHosts]
+	}
+
+	// One grid for the detections of every host shown, so columns line up from host to host.
+	var rows [][]string
+	var sevs []int
+	for _, h := range shown {
+		for _, d := range h.Detections {
+			rows = append(rows, []string{sevLabel(d.Severity), "QID " + strconv.Itoa(d.QID),
+				d.Type, d.Status, port(d), "last found " + stamp(d.LastFound),
+				clip(d.Title, maxTableTitle)})
+			sevs = append(sevs, d.Severity)
 		}
+	}
+	cells := gridLines("      ", rows, paintSeverity(sevs, opts))
+
+	for _, h := range shown {
 		line := "    " + firstNonEmpty(h.IP, h.IPv6)
 		for _, part := range []string{h.IPv6, h.DNS, h.NetBIOS, h.OS} {
 			if part != "" && !strings.Contains(line, part) {
 				line += "  " + part
 			}
 		}
-		fmt.Fprintf(w, "%s  (last scan %s)\n", line, stamp(h.LastScan))
-
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, d := range h.Detections {
-			fmt.Fprintf(tw, "      %s\tQID %d\t%s\t%s\t%s\tlast found %s",
-				sev(d.Severity, opts), d.QID, d.Type, d.Status, port(d), stamp(d.LastFound))
-			if d.Title != "" {
-				fmt.Fprintf(tw, "\t%s", clip(d.Title, maxTableTitle))
+		if _, err := fmt.Fprintf(w, "%s  (last scan %s)\n", line, stamp(h.LastScan)); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+		if len(h.Detections) == 0 {
+			fmt.Fprintln(w, "      no open detections")
+		}
+		for range h.Detections {
+			if _, err := io.WriteString(w, cells[0]); err != nil {
+				return fmt.Errorf("write table: %w", err)
 			}
-			fmt.Fprintln(tw)
+			cells = cells[1:]
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "    … %d more hosts: use --json or --format csv to see them all\n", more)
 	}
 	if r.Truncated[model.ListHostDetections] {
 		fmt.Fprintln(w, "    … more hosts exist: the page limit cut this list")
@@ -148,19 +187,124 @@ func scans(w io.Writer, r model.Result, _ TableOptions) error {
 		return nil
 	}
 	fmt.Fprintln(w, "  Scans")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+
+	rows := make([][]string, 0, len(r.Scans))
 	for _, s := range r.Scans {
 		state := s.State
 		if s.SubState != "" {
 			state += " (" + s.SubState + ")"
 		}
-		fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", s.Ref, state, stamp(s.Launched), s.Title)
+		rows = append(rows, []string{s.Ref, state, stamp(s.Launched), s.Title})
+	}
+	if err := grid(w, "    ", rows, nil); err != nil {
+		return err
 	}
 	if r.Truncated[model.ListScans] {
-		fmt.Fprintln(tw, "    … more scans exist")
+		fmt.Fprintln(w, "    … more scans exist: the page limit cut this list")
 	}
 
-	return tw.Flush()
+	return nil
+}
+
+// mostSevereFirst orders hosts by their most severe detection, then by how many detections
+// of that severity they carry, keeping Qualys's order among equals. It copies: the result's
+// order (the JSON contract's) is left alone.
+func mostSevereFirst(hosts []model.Host) []model.Host {
+	top := func(h model.Host) (sev, n int) {
+		for _, d := range h.Detections {
+			switch {
+			case d.Severity > sev:
+				sev, n = d.Severity, 1
+			case d.Severity == sev:
+				n++
+			}
+		}
+
+		return sev, n
+	}
+
+	out := slices.Clone(hosts)
+	slices.SortStableFunc(out, func(a, b model.Host) int {
+		sa, na := top(a)
+		sb, nb := top(b)
+		if c := cmp.Compare(sb, sa); c != 0 {
+			return c
+		}
+
+		return cmp.Compare(nb, na)
+	})
+
+	return out
+}
+
+// paintSeverity colours the first cell of each row (its severity label) when opts allow.
+func paintSeverity(sevs []int, opts TableOptions) func(row, col int, cell string) string {
+	if !opts.Color {
+		return nil
+	}
+
+	return func(row, col int, cell string) string {
+		if col != 0 || sevs[row] < 1 || sevs[row] > 5 {
+			return cell
+		}
+
+		return sevColor[sevs[row]] + cell + reset
+	}
+}
+
+// grid writes rows as columns two spaces apart, each line after indent.
+func grid(w io.Writer, indent string, rows [][]string,
+	paint func(row, col int, cell string) string) error {
+	for _, line := range gridLines(indent, rows, paint) {
+		if _, err := io.WriteString(w, line); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+	}
+
+	return nil
+}
+
+// gridLines lays rows out as columns two spaces apart. Widths are measured on the plain text,
+// so colours (added by paint to a padded cell) cannot shift a column; empty trailing cells are
+// dropped and no line ends in spaces.
+func gridLines(indent string, rows [][]string,
+	paint func(row, col int, cell string) string) []string {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+
+	lines := make([]string, 0, len(rows))
+	for r, row := range rows {
+		for len(row) > 0 && row[len(row)-1] == "" {
+			row = row[:len(row)-1]
+		}
+
+		var b strings.Builder
+		b.WriteString(indent)
+		for i, cell := range row {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			padded := cell
+			if i < len(row)-1 {
+				padded += strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			}
+			if paint != nil {
+				padded = paint(r, i, padded)
+			}
+			b.WriteString(padded)
+		}
+		b.WriteString("\n")
+		lines = append(lines, b.String())
+	}
+
+	return lines
 }
 
 // maxTableTitle bounds a detection's title in the table, in characters.
@@ -176,14 +320,8 @@ func clip(s string, n int) string {
 	return strings.TrimRight(string(r[:n-1]), " ") + "…"
 }
 
-func sev(s int, opts TableOptions) string {
-	label := "sev" + strconv.Itoa(s)
-	if opts.Color && s >= 1 && s <= 5 {
-		return sevColor[s] + label + reset
-	}
-
-	return label
-}
+// sevLabel names a severity so the eye finds it: sev1 to sev5.
+func sevLabel(s int) string { return "sev" + strconv.Itoa(s) }
 
 func port(d model.Detection) string {
 	if d.Port == 0 {
