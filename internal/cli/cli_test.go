@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -101,8 +102,12 @@ func TestReadBounded(t *testing.T) {
 		t.Fatalf("at the limit: %q, %v", b, err)
 	}
 	_, err = readBounded(strings.NewReader("123456"), 5)
-	if !errors.Is(err, errTooLarge) {
-		t.Fatalf("past the limit: %v, want errTooLarge", err)
+	if !errors.Is(err, errTooLarge) || exitCode(err) != ExitUsage {
+		t.Fatalf("past the limit: %v (exit %d), want errTooLarge, exit 2", err, exitCode(err))
+	}
+	_, err = readBounded(iotest.ErrReader(errors.New("device gone")), 5)
+	if err == nil || exitCode(err) != ExitFailed {
+		t.Fatalf("failed read: %v (exit %d), want exit 1", err, exitCode(err))
 	}
 }
 

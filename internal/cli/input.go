@@ -75,14 +75,15 @@ func readFileBounded(path string, limit int) ([]byte, error) {
 	return b, nil
 }
 
-// readBounded reads all of r, or fails with errTooLarge past limit bytes.
+// readBounded reads all of r, or fails with errTooLarge past limit bytes (exit 2). A failed
+// read is a failure of the run, not of its usage (exit 1).
 func readBounded(r io.Reader, limit int) ([]byte, error) {
 	if limit < 0 {
 		limit = 0
 	}
 	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
-		return nil, err
+		return nil, failed(err)
 	}
 	if len(b) > limit {
 		return nil, usage(errTooLarge)

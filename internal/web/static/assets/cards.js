@@ -14,6 +14,7 @@ const SKIP_REASONS = {
   loopback: 'a loopback address',
   multicast: 'a multicast address',
   ignored: "on the admin's ignore list",
+  invalid: 'no QID Qualys could have (0, or more than 2,147,483,647)',
 };
 
 const SOURCES = {
