@@ -64,7 +64,7 @@ type outcome[V any] struct {
 
 // cacheQuery says where a kind of answer lives and how long it stays.
 type cacheQuery struct {
-	prefix  string        // kind and tenant, e.g. "det4|<tenant>|"
+	prefix  string        // kind and tenant, e.g. "detections_ipv4|<tenant>|"
 	ttl     time.Duration // how long a fetched answer is reused
 	refresh bool          // skip cached answers (a fresh fetch still refreshes the cache)
 	timeout time.Duration // bounds a fetch shared with other callers

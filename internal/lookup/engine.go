@@ -42,18 +42,24 @@ type Deps struct {
 	// Observer, when set, is handed to the Qualys client and receives one event per HTTP
 	// attempt and per wait (for metrics). It must be fast and safe for concurrent use.
 	Observer func(qualys.Event)
+
+	// CacheObserver, when set, receives per lookup and kind of answer (detections_ipv4, kb_cve,
+	// scans, ...) how many keys the cache served and how many had to be fetched. It must be
+	// fast and safe for concurrent use.
+	CacheObserver func(kind string, hits, misses int)
 }
 
 // Engine answers lookups for one set of options. It is safe for concurrent use.
 type Engine struct {
-	opts      config.Options
-	log       *slog.Logger
-	client    *qualys.Client
-	extractor *extract.Extractor
-	cache     *Cache
-	ignore    IgnoreList
-	tenant    string        // cache key prefix: subscription and credential fingerprint
-	slots     chan struct{} // caps parallel Qualys calls at opts.Concurrency
+	opts          config.Options
+	log           *slog.Logger
+	client        *qualys.Client
+	extractor     *extract.Extractor
+	cache         *Cache
+	ignore        IgnoreList
+	tenant        string // cache key prefix: subscription and credential fingerprint
+	cacheObserver func(kind string, hits, misses int)
+	slots         chan struct{} // caps parallel Qualys calls at opts.Concurrency
 }
 
 // New builds an engine from validated options.
@@ -105,6 +111,8 @@ func New(opts config.Options, deps Deps) (*Engine, error) {
 		ignore:    ignore,
 		tenant:    tenantKey(opts),
 		slots:     make(chan struct{}, max(opts.Concurrency, 1)),
+
+		cacheObserver: deps.CacheObserver,
 	}, nil
 }
 

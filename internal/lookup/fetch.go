@@ -12,13 +12,13 @@ import (
 
 // Cache kinds: the first part of every cache key.
 const (
-	kindDetIPv4   = "det4"
-	kindDetIPv6   = "det6"
-	kindDetQID    = "detq"
-	kindDetHostID = "deth"
-	kindKBQID     = "kbq"
-	kindKBCVE     = "kbc"
-	kindDomain    = "dom"
+	kindDetIPv4   = "detections_ipv4"
+	kindDetIPv6   = "detections_ipv6"
+	kindDetQID    = "detections_qid"
+	kindDetHostID = "detections_host"
+	kindKBQID     = "kb_qid"
+	kindKBCVE     = "kb_cve"
+	kindDomain    = "domain"
 	kindHostList  = "hostlist"
 	kindScans     = "scans"
 )
@@ -174,6 +174,9 @@ func keyed[V any](ctx context.Context, e *Engine, f *fetched, kind string, ttl t
 	q := e.cacheQuery(kind, ttl, refresh)
 	res, hits, err := cached(ctx, e.cache, q, ids, fetch)
 	f.hits.Add(int64(hits))
+	if e.cacheObserver != nil {
+		e.cacheObserver(kind, hits, len(ids)-hits)
+	}
 	if err != nil {
 		return failAll[V](ids, err)
 	}

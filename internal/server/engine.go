@@ -28,7 +28,7 @@ func defaultFactory(log *slog.Logger, client *http.Client, cache *lookup.Cache,
 	m *Metrics) func(config.Options) (Engine, error) {
 	return func(opts config.Options) (Engine, error) {
 		e, err := lookup.New(opts, lookup.Deps{Logger: log, HTTPClient: client, Cache: cache,
-			Observer: m.ObserveQualys})
+			Observer: m.ObserveQualys, CacheObserver: m.ObserveCache})
 		if err != nil {
 			return nil, err
 		}

@@ -124,7 +124,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 
 	start := time.Now()
 	res, err := eng.Lookup(r.Context(), lr)
-	s.metrics.ObserveLookup(time.Since(start), res.Stats.CacheHits)
+	s.metrics.ObserveLookup(time.Since(start))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -81,7 +81,10 @@ func TestSimLookup(t *testing.T) {
 
 	met := string(e.do("GET", "/metrics", adminToken, nil).body)
 	for _, want := range []string{"qlens_qualys_requests_total{endpoint=",
-		`qlens_cache_requests_total{result="hit"}`, "qlens_lookup_duration_seconds_count 3"} {
+		`qlens_cache_requests_total{kind="detections_ipv4",result="miss"} 1`,
+		`qlens_cache_requests_total{kind="detections_ipv4",result="hit"} 1`,
+		`qlens_cache_requests_total{kind="kb_cve",result="hit"} 1`,
+		"qlens_lookup_duration_seconds_count 3"} {
 		if !strings.Contains(met, want) {
 			t.Errorf("metrics lack %q, fed by the engine's observer and the lookups", want)
 		}

@@ -42,8 +42,8 @@ func NewMetrics() *Metrics {
 		}, []string{"reason"}),
 		cacheRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "qlens_cache_requests_total",
-			Help: "Cache look-ups of Qualys answers, by result (hit or miss).",
-		}, []string{"result"}),
+			Help: "Cache look-ups of Qualys answers, by kind of answer and result (hit or miss).",
+		}, []string{"kind", "result"}),
 	}
 
 	m.reg.MustRegister(m.httpRequests, m.lookupDuration, m.qualysRequests, m.qualysWaits,
@@ -63,20 +63,20 @@ func (m *Metrics) ObserveQualys(ev qualys.Event) {
 	}
 }
 
-// ObserveLookup records one lookup's duration and its cache hits.
-//
-// TODO: cache misses are not counted; the lookup cache exposes no per-look-up hook yet, only
-// Stats.CacheHits. Counting misses needs such a hook in internal/lookup.
-func (m *Metrics) ObserveLookup(d time.Duration, cacheHits int) {
+// ObserveLookup records one lookup's duration.
+func (m *Metrics) ObserveLookup(d time.Duration) {
 	m.lookupDuration.Observe(d.Seconds())
-	if cacheHits > 0 {
-		m.cacheRequests.WithLabelValues("hit").Add(float64(cacheHits))
-	}
 }
 
-// CacheRequest counts one cache look-up with result "hit" or "miss", for a future cache hook.
-func (m *Metrics) CacheRequest(result string) {
-	m.cacheRequests.WithLabelValues(label(result)).Inc()
+// ObserveCache counts one lookup's cache look-ups of one kind of answer; pass it as
+// lookup.Deps.CacheObserver.
+func (m *Metrics) ObserveCache(kind string, hits, misses int) {
+	if hits > 0 {
+		m.cacheRequests.WithLabelValues(label(kind), "hit").Add(float64(hits))
+	}
+	if misses > 0 {
+		m.cacheRequests.WithLabelValues(label(kind), "miss").Add(float64(misses))
+	}
 }
 
 // label keeps an empty label value readable.
