@@ -2,6 +2,9 @@ package lookup
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -51,7 +54,7 @@ func (e *Engine) LaunchScan(ctx context.Context, ip, actor string) (model.ScanLa
 	}
 
 	req := qualys.LaunchRequest{
-		Title:       fmt.Sprintf("qlens: %s by %s", addr, actor),
+		Title:       fmt.Sprintf("qlens: %s by %s [%s]", addr, actor, launchTag()),
 		IP:          addr.String(),
 		ScannerName: e.opts.ScannerName,
 	}
@@ -62,15 +65,23 @@ func (e *Engine) LaunchScan(ctx context.Context, ip, actor string) (model.ScanLa
 		req.OptionTitle = profile
 	}
 
-	// TODO: a launch whose ctx ends after Qualys accepted it is recorded as failed, so a
-	// retry may launch a second scan; looking for a recent qlens scan of the IP in the scan
-	// list before relaunching removes this.
+	sent := time.Now()
 	res, err := e.client.LaunchScan(ctx, req)
+	msg := fmt.Sprintf("Scan of %s launched", addr)
+	if err != nil && launchOutcomeUnknown(err) {
+		if ref, ok := e.findLaunched(ctx, req, sent); ok {
+			e.log.Warn("scan launch answer lost; the scan was found in the scan list",
+				"actor", actor, "scan_ref", ref, "error", err)
+			res, err = qualys.LaunchResult{Ref: ref}, nil
+			msg = fmt.Sprintf("Scan of %s launched (Qualys's answer was lost; the scan was "+
+				"found in the scan list)", addr)
+		}
+	}
 	e.finishLaunch(addr, rec, actor, model.ScanLaunch{
 		Ref:     res.Ref,
 		ID:      res.ID,
 		Title:   req.Title,
-		Message: fmt.Sprintf("Scan of %s launched", addr),
+		Message: msg,
 	}, err)
 	if err != nil {
 		e.log.Warn("scan launch failed", "actor", actor, "error", err)
@@ -80,6 +91,67 @@ func (e *Engine) LaunchScan(ctx context.Context, ip, actor string) (model.ScanLa
 	e.log.Info("scan launched", "actor", actor, "scan_ref", res.Ref)
 
 	return rec.result, nil
+}
+
+// launchTag is a random mark in the title of every scan qlens launches, so that a launch
+// whose answer was lost can be told apart in the scan list from any other scan of the IP.
+func launchTag() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+
+	return hex.EncodeToString(b[:])
+}
+
+// launchOutcomeUnknown reports whether a failed launch may still have started a scan: Qualys
+// refused it with a code, or refused the request (4xx), only when it says so; a timeout, a
+// transport error, a cut answer or a 5xx page leave it open.
+func launchOutcomeUnknown(err error) bool {
+	if errors.Is(err, qualys.ErrInvalidQuery) {
+		return false
+	}
+
+	var api *qualys.APIError
+	if errors.As(err, &api) {
+		return api.Code == "" && api.Status >= 500
+	}
+
+	return true
+}
+
+// Bounds of the search for a launch whose answer was lost: how long it may take, and how far
+// before the launch it looks, for a Qualys clock behind ours.
+const (
+	findLaunchedTimeout = 30 * time.Second
+	findLaunchedSkew    = 10 * time.Minute
+)
+
+// findLaunched looks in the scan list for the scan req started, by its title (which holds a
+// random tag), among the scans of its IP launched since sent. It runs on its own time, since
+// ctx may be what ended the launch.
+func (e *Engine) findLaunched(ctx context.Context, req qualys.LaunchRequest,
+	sent time.Time) (string, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), findLaunchedTimeout)
+	defer cancel()
+
+	var ref string
+	q := qualys.ScanQuery{Targets: []string{req.IP}, LaunchedAfter: sent.Add(-findLaunchedSkew)}
+	err := e.withSlotErr(ctx, func(ctx context.Context) error {
+		return e.client.Scans(ctx, q, func(s qualys.Scan) error {
+			if ref == "" && strings.TrimSpace(s.Title) == req.Title {
+				ref = s.Ref
+			}
+
+			return nil
+		})
+	})
+	if err != nil {
+		e.log.Warn("look for a launch whose answer was lost", "scan_title", req.Title,
+			"error", err)
+
+		return "", false
+	}
+
+	return ref, ref != ""
 }
 
 // launchTarget accepts exactly one IPv4 address that a lookup would not skip.

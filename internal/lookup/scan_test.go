@@ -2,6 +2,8 @@ package lookup
 
 import (
 	"errors"
+	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -63,11 +65,10 @@ func TestLaunchScanParameters(t *testing.T) {
 	}{
 		{"numeric_profile_is_an_id", "123456", "",
 			map[string]string{"option_id": "123456", "option_title": "", "default_scanner": "1",
-				"iscanner_name": "", "ip": "10.0.0.5", "scan_title": "qlens: 10.0.0.5 by alice"}},
+				"iscanner_name": "", "ip": "10.0.0.5"}},
 		{"titled_profile_and_named_scanner", "Initial Options", "appliance-1",
 			map[string]string{"option_id": "", "option_title": "Initial Options",
-				"default_scanner": "", "iscanner_name": "appliance-1", "ip": "10.0.0.5",
-				"scan_title": "qlens: 10.0.0.5 by alice"}},
+				"default_scanner": "", "iscanner_name": "appliance-1", "ip": "10.0.0.5"}},
 	}
 
 	for _, tt := range tests {
@@ -96,6 +97,13 @@ func TestLaunchScanParameters(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, gotParams); diff != "" {
 				t.Errorf("launch parameters (-want +got):\n%s", diff)
+			}
+			// The title names the analyst and carries the tag that finds a lost launch.
+			title := sent.Get("scan_title")
+			if !regexp.MustCompile(`^qlens: 10\.0\.0\.5 by alice \[[0-9a-f]{8}\]$`).MatchString(title) ||
+				got.Title != title {
+				t.Errorf("scan_title = %q (answer %q), want the IP, the analyst and a tag", title,
+					got.Title)
 			}
 		})
 	}
@@ -173,5 +181,47 @@ func TestScanStatus(t *testing.T) {
 	}
 	if n := fake.callCount(epScanList); n != 3 {
 		t.Errorf("scan list calls = %d, want 3", n)
+	}
+}
+
+// TestLaunchScanOutcome: only a failure that leaves the outcome open sends qlens to the scan
+// list; a refusal with a code is final, and a lost answer with no scan behind it stays an
+// error (so that a retry may launch).
+func TestLaunchScanOutcome(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name      string
+		fault     fakeFault
+		wantLists int
+	}{
+		{"refused_with_a_code", fakeFault{status: http.StatusBadRequest, code: "1905",
+			text: "option profile not found"}, 0},
+		{"account_expired_with_200", fakeFault{status: http.StatusOK, code: "2001",
+			text: "account expired"}, 0},
+		{"html_error_page", fakeFault{status: http.StatusBadGateway,
+			body: "<html><body>Bad Gateway</body></html>"}, 1},
+		{"answer_is_not_xml", fakeFault{status: http.StatusOK, body: "<SIMPLE_RETURN><RESP"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			fake := newFakeQualys()
+			opts := fake.start(t)
+			opts.EnableScanLaunch, opts.ScanOptionProfile = true, "Initial Options"
+			fake.setFault(epLaunch, tt.fault)
+			e := newTestEngine(t, opts)
+
+			if _, err := e.LaunchScan(t.Context(), "10.0.0.5", "alice"); err == nil {
+				t.Fatal("LaunchScan succeeded, want the failure")
+			}
+			if n := fake.callCount(epScanList); n != tt.wantLists {
+				t.Errorf("scan-list calls = %d, want %d", n, tt.wantLists)
+			}
+			if n := fake.callCount(epLaunch); n != 1 {
+				t.Errorf("launch calls = %d, want 1 (a launch is never re-sent)", n)
+			}
+		})
 	}
 }

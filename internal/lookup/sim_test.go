@@ -305,3 +305,38 @@ func TestSimLaunchAndFollowScan(t *testing.T) {
 		t.Errorf("scan states (-want +got):\n%s", diff)
 	}
 }
+
+// TestSimLaunchAnswerLost: Qualys starts the scan but its answer is cut. The launch is found
+// in the scan list by its tagged title and reported as launched, so nobody launches it again.
+func TestSimLaunchAnswerLost(t *testing.T) {
+	t.Parallel()
+
+	sim, opts := startSim(t, qualyssim.Config{})
+	opts.EnableScanLaunch, opts.ScanOptionProfile = true, qualyssim.DemoOptionProfile
+	e := newTestEngine(t, opts)
+	sim.SetFault(qualyssim.Fault{Kind: qualyssim.FaultTruncatedBody, Path: "/api/2.0/fo/scan/",
+		TruncateAfter: 40, Count: 1})
+
+	got, err := e.LaunchScan(t.Context(), "10.0.0.78", "alice")
+	if err != nil {
+		t.Fatalf("LaunchScan with a lost answer: %v", err)
+	}
+
+	var started []qualyssim.Scan
+	for _, s := range sim.Scans() {
+		if s.Target == "10.0.0.78" {
+			started = append(started, s)
+		}
+	}
+	if len(started) != 1 || started[0].Ref != got.Ref || started[0].Title != got.Title {
+		t.Fatalf("launch %+v; the simulator holds %+v, want that one scan", got, started)
+	}
+	if !strings.Contains(got.Message, "answer was lost") {
+		t.Errorf("message %q does not say the answer was lost", got.Message)
+	}
+
+	again, err := e.LaunchScan(t.Context(), "10.0.0.78", "bob")
+	if err != nil || again.Ref != got.Ref {
+		t.Errorf("second launch = %+v, %v; want the recovered scan %s", again, err, got.Ref)
+	}
+}
