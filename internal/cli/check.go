@@ -26,7 +26,9 @@ func newCheck(g *globals) *cobra.Command {
 		Short: "Validate the options and test the connection and the account's permissions",
 		Long: `Validate every option (each problem is named by its key), then make one small call per
 capability (host detections, KnowledgeBase, scan list, asset search) and report what the
-account may do. Exit code 2 for invalid options, 1 when a check fails.`,
+account may do. With enableScanLaunch on, also confirm that scanOptionProfile (a title, or
+digits for an id) and scannerName (blank: the default scanner) exist in the subscription.
+Exit code 2 for invalid options, 1 when a check fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			report := checkReport{Options: []config.FieldError{}, Checks: []lookup.CheckResult{}}

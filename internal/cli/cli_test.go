@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/qlens/qlens/internal/extract"
+	"github.com/qlens/qlens/internal/lookup"
 	"github.com/qlens/qlens/internal/model"
 )
 
@@ -234,5 +235,28 @@ func TestExtract_marks_the_ignore_list(t *testing.T) {
 		"db.lab.example.com": extract.SkipIgnored, "notlab.example.com": ""}
 	if diff := cmp.Diff(want, skips); diff != "" {
 		t.Errorf("skips (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheck_demo_confirms_launch_settings(t *testing.T) {
+	t.Parallel()
+
+	out, stderr, code := run(t, "", nil, "check", "--demo", "--json")
+	if code != ExitOK {
+		t.Fatalf("check: exit %d\n%s\n%s", code, out, stderr)
+	}
+
+	var report checkReport
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+
+	got := map[string]bool{}
+	for _, c := range report.Checks {
+		got[c.Name] = c.OK
+	}
+	if !got[lookup.CheckOptionProfile] || !got[lookup.CheckScanner] {
+		t.Errorf("demo check results %+v: want %s and %s, both ok", report.Checks,
+			lookup.CheckOptionProfile, lookup.CheckScanner)
 	}
 }

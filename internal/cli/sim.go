@@ -17,9 +17,9 @@ func newSim(g *globals) *cobra.Command {
 		Use:   "sim",
 		Short: "Run the Qualys simulator on its own",
 		Long: `Serve a simulated Qualys subscription: host detections, host list, QPS asset search,
-KnowledgeBase, scan list and scan launch, with Qualys's envelopes, errors, paging, rate and
-concurrency limits. The data is generated from --seed, so the same seed gives the same
-subscription. Explore it with curl:
+KnowledgeBase, scan list and scan launch, VM option profile and scanner appliance lists, with
+Qualys's envelopes, errors, paging, rate and concurrency limits. The data is generated from
+--seed, so the same seed gives the same subscription. Explore it with curl:
 
   curl -u demo:demo -H 'X-Requested-With: curl' \
     'http://127.0.0.1:8081/api/5.0/fo/asset/host/vm/detection/?action=list&ips=10.0.0.5'`,

@@ -16,24 +16,25 @@ type CheckResult struct {
 	Message string `json:"message"`
 }
 
-// Check names, in the order Check runs them.
+// Check names, in the order Check runs them. The last two run only with enableScanLaunch on,
+// and are named after the options they confirm.
 const (
 	CheckDetections    = "detections"
 	CheckKnowledgeBase = "knowledgeBase"
 	CheckScans         = "scans"
 	CheckAssetSearch   = "assetSearch"
+	CheckOptionProfile = "scanOptionProfile"
+	CheckScanner       = "scannerName"
 )
 
 // checkQID is a long-standing QID (DNS host name) that every KnowledgeBase holds.
 const checkQID = 6
 
 // Check tests the connection and what the account may do (detections, KB, scans, asset
-// search) with one tiny call each, bypassing the cache. It fails only when ctx ends; each
-// refused capability is a CheckResult that says what to do.
-//
-// TODO: with enableScanLaunch on, Check does not confirm that scanOptionProfile and
-// scannerName exist in the subscription, so a typo shows only at the first launch; a client
-// call listing option profiles and appliances (internal/qualys) removes this.
+// search) with one tiny call each, bypassing the cache. With enableScanLaunch on, it also
+// confirms that scanOptionProfile and scannerName exist in the subscription (check_launch.go).
+// It fails only when ctx ends; each refused capability or unknown setting is a CheckResult
+// that says what to do.
 func (e *Engine) Check(ctx context.Context) ([]CheckResult, error) {
 	steps := []struct {
 		name string
@@ -73,13 +74,26 @@ func (e *Engine) Check(ctx context.Context) ([]CheckResult, error) {
 		out = append(out, checkResult(s.name, s.what, err))
 	}
 
+	if !e.opts.EnableScanLaunch {
+		return out, nil
+	}
+
+	for _, step := range []func(context.Context) CheckResult{e.checkOptionProfile,
+		e.checkScanner} {
+		res := step(ctx)
+		if ctx.Err() != nil {
+			return out, fmt.Errorf("check qualys access: %w", ctx.Err())
+		}
+		out = append(out, res)
+	}
+
 	return out, nil
 }
 
 // checkResult phrases the outcome of one check step.
 func checkResult(name, what string, err error) CheckResult {
 	if err == nil {
-		return CheckResult{Name: name, OK: true, Message: "ok: the account may " + what}
+		return CheckResult{Name: name, OK: true, Message: "the account may " + what}
 	}
 
 	msg := describe(err)

@@ -35,6 +35,8 @@ type fakeQualys struct {
 	hosts    []fakeHost
 	vulns    []fakeVuln
 	scans    []fakeScan
+	profiles []fakeProfile
+	scanners []fakeScanner
 }
 
 // fakeRequest is what the fake saw of one request.
@@ -77,6 +79,16 @@ type fakeScan struct {
 	ref, title, state, target, launched string
 }
 
+type fakeProfile struct {
+	id    int
+	title string
+}
+
+type fakeScanner struct {
+	id           int
+	name, status string
+}
+
 // Endpoint names of fakeQualys, for call counts and faults.
 const (
 	epDetection = "detection"
@@ -85,6 +97,8 @@ const (
 	epLaunch    = "launch"
 	epHostList  = "hostList"
 	epAssets    = "assets"
+	epProfiles  = "optionProfiles"
+	epScanners  = "appliances"
 )
 
 func newFakeQualys() *fakeQualys {
@@ -115,6 +129,10 @@ func newFakeQualys() *fakeQualys {
 			{ref: "scan/1700000001.00002", title: "ten", state: "Finished", target: "10.0.0.10",
 				launched: "2024-02-02T00:00:00Z"},
 		},
+		profiles: []fakeProfile{{id: 900001, title: "Initial Options"},
+			{id: 900002, title: "Deep Scan"}, {id: 900003, title: "2024"}},
+		scanners: []fakeScanner{{id: 51, name: "scanner-eu-1", status: "Online"},
+			{id: 52, name: "scanner-dmz", status: "Offline"}},
 	}
 }
 
@@ -239,6 +257,10 @@ func (f *fakeQualys) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.writeHostList(w, form)
 	case epAssets:
 		f.writeAssets(w, string(body))
+	case epProfiles:
+		f.writeProfiles(w)
+	case epScanners:
+		f.writeScanners(w)
 	default:
 		http.NotFound(w, r)
 	}
@@ -258,6 +280,10 @@ func endpointOf(path string, form url.Values) string {
 		return epScanList
 	case strings.HasPrefix(path, "/qps/rest/2.0/search/am/hostasset"):
 		return epAssets
+	case strings.HasSuffix(path, "/fo/subscription/option_profile/vm/"):
+		return epProfiles
+	case strings.HasSuffix(path, "/fo/appliance/"):
+		return epScanners
 	}
 
 	return "unknown"
@@ -461,6 +487,30 @@ func (f *fakeQualys) writeHostList(w io.Writer, form url.Values) {
 	fmt.Fprint(w, `</HOST_LIST>`)
 	pg.warning(w, "/api/5.0/fo/asset/host/")
 	fmt.Fprint(w, `</RESPONSE></HOST_LIST_OUTPUT>`)
+}
+
+// writeProfiles writes the option profiles with GROUP_NAME before ID and no prolog.
+func (f *fakeQualys) writeProfiles(w io.Writer) {
+	fmt.Fprint(w, `<OPTION_PROFILES>`)
+	for _, p := range f.profiles {
+		fmt.Fprintf(w, "<OPTION_PROFILE><BASIC_INFO><GROUP_NAME><![CDATA[%s]]></GROUP_NAME>"+
+			"<ID>%d</ID></BASIC_INFO></OPTION_PROFILE>", p.title, p.id)
+	}
+	fmt.Fprint(w, `</OPTION_PROFILES>`)
+}
+
+// writeScanners writes the appliances with STATUS first and no DATETIME.
+func (f *fakeQualys) writeScanners(w io.Writer) {
+	fmt.Fprint(w, `<APPLIANCE_LIST_OUTPUT><RESPONSE>`)
+	if len(f.scanners) > 0 {
+		fmt.Fprint(w, `<APPLIANCE_LIST>`)
+		for _, a := range f.scanners {
+			fmt.Fprintf(w, "<APPLIANCE><STATUS>%s</STATUS><NAME>%s</NAME><ID>%d</ID>"+
+				"</APPLIANCE>", a.status, a.name, a.id)
+		}
+		fmt.Fprint(w, `</APPLIANCE_LIST>`)
+	}
+	fmt.Fprint(w, `</RESPONSE></APPLIANCE_LIST_OUTPUT>`)
 }
 
 var criteriaRE = regexp.MustCompile(`field="(\w+)" operator="CONTAINS">([^<]*)<`)

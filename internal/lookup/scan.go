@@ -59,7 +59,7 @@ func (e *Engine) LaunchScan(ctx context.Context, ip, actor string) (model.ScanLa
 		ScannerName: e.opts.ScannerName,
 	}
 	profile := strings.TrimSpace(e.opts.ScanOptionProfile)
-	if id, err := strconv.Atoi(profile); err == nil && strings.Trim(profile, "0123456789") == "" {
+	if id, ok := optionProfileID(profile); ok {
 		req.OptionID = id
 	} else {
 		req.OptionTitle = profile
@@ -152,6 +152,14 @@ func (e *Engine) findLaunched(ctx context.Context, req qualys.LaunchRequest,
 	}
 
 	return ref, ref != ""
+}
+
+// optionProfileID returns the option id that a scanOptionProfile of digits names; for a
+// title, ok is false. Launch sends the id as option_id and a title as option_title.
+func optionProfileID(profile string) (id int, ok bool) {
+	id, err := strconv.Atoi(profile)
+
+	return id, err == nil && strings.Trim(profile, "0123456789") == ""
 }
 
 // launchTarget accepts exactly one IPv4 address that a lookup would not skip.

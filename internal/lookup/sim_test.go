@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -338,5 +339,66 @@ func TestSimLaunchAnswerLost(t *testing.T) {
 	again, err := e.LaunchScan(t.Context(), "10.0.0.78", "bob")
 	if err != nil || again.Ref != got.Ref {
 		t.Errorf("second launch = %+v, %v; want the recovered scan %s", again, err, got.Ref)
+	}
+}
+
+func TestSimCheckLaunchSettings(t *testing.T) {
+	t.Parallel()
+
+	_, base := startSim(t, qualyssim.Config{})
+
+	tests := []struct {
+		name             string
+		profile, scanner string
+		wantOK           map[string]bool
+		wantMsg          map[string]string
+	}{
+		{"demo_title_and_scanner", qualyssim.DemoOptionProfile, qualyssim.DemoScanner,
+			map[string]bool{CheckOptionProfile: true, CheckScanner: true}, nil},
+		{"demo_id_and_default_scanner", strconv.Itoa(qualyssim.DemoOptionProfileID), "",
+			map[string]bool{CheckOptionProfile: true, CheckScanner: true},
+			map[string]string{CheckOptionProfile: `("Initial Options") is in the subscription`}},
+		{"typo", "Initial Optons", qualyssim.DemoScanner,
+			map[string]bool{CheckOptionProfile: false, CheckScanner: true},
+			map[string]string{CheckOptionProfile: `did you mean "Initial Options"?`}},
+		{"offline_scanner", qualyssim.DemoOptionProfile, qualyssim.DemoOfflineScanner,
+			map[string]bool{CheckOptionProfile: true, CheckScanner: false},
+			map[string]string{CheckScanner: `Qualys reports it "Offline"`}},
+		{"unknown_scanner", qualyssim.DemoOptionProfile, "scanner9",
+			map[string]bool{CheckOptionProfile: true, CheckScanner: false},
+			map[string]string{CheckScanner: `not in the subscription; did you mean "scanner1"?`}},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			opts := base
+			opts.EnableScanLaunch = true
+			opts.ScanOptionProfile, opts.ScannerName = tt.profile, tt.scanner
+
+			res, err := newTestEngine(t, opts).Check(t.Context())
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+
+			got := map[string]bool{}
+			for _, r := range res {
+				if r.Name != CheckOptionProfile && r.Name != CheckScanner {
+					if !r.OK {
+						t.Errorf("%s failed on the simulator: %s", r.Name, r.Message)
+					}
+
+					continue
+				}
+				got[r.Name] = r.OK
+				if want := tt.wantMsg[r.Name]; want != "" && !strings.Contains(r.Message, want) {
+					t.Errorf("%s message %q lacks %q", r.Name, r.Message, want)
+				}
+			}
+			if diff := cmp.Diff(tt.wantOK, got); diff != "" {
+				t.Errorf("launch checks (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -64,6 +64,9 @@ type Versions struct {
 	KnowledgeBase string
 	ScanList      string
 	ScanLaunch    string
+
+	OptionProfileList string // VM option profile list
+	ApplianceList     string // scanner appliance list
 }
 
 // DefaultVersions are the versions Qualys documents as active (qualys-api.md §1, §15).
@@ -73,6 +76,11 @@ var DefaultVersions = Versions{
 	KnowledgeBase: "4.0", // 4.0 is the one that takes cve=
 	ScanList:      "3.0",
 	ScanLaunch:    "2.0", // the only version that launches
+
+	// The version every public client of these two lists calls (optionprofiles.go,
+	// appliances.go name the sources).
+	OptionProfileList: "2.0",
+	ApplianceList:     "2.0",
 }
 
 var versionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
@@ -104,7 +112,9 @@ func (cfg *Config) validate() error {
 
 	for name, v := range map[string]string{"detection": cfg.Versions.Detection,
 		"host list": cfg.Versions.HostList, "knowledge base": cfg.Versions.KnowledgeBase,
-		"scan list": cfg.Versions.ScanList, "scan launch": cfg.Versions.ScanLaunch} {
+		"scan list": cfg.Versions.ScanList, "scan launch": cfg.Versions.ScanLaunch,
+		"option profile list": cfg.Versions.OptionProfileList,
+		"appliance list":      cfg.Versions.ApplianceList} {
 		if v != "" && !versionRE.MatchString(v) {
 			errs = append(errs, fmt.Errorf("%s version %q is not like 5.0", name, v))
 		}
@@ -218,5 +228,8 @@ func (v Versions) withDefaults() Versions {
 		KnowledgeBase: pick(v.KnowledgeBase, DefaultVersions.KnowledgeBase),
 		ScanList:      pick(v.ScanList, DefaultVersions.ScanList),
 		ScanLaunch:    pick(v.ScanLaunch, DefaultVersions.ScanLaunch),
+
+		OptionProfileList: pick(v.OptionProfileList, DefaultVersions.OptionProfileList),
+		ApplianceList:     pick(v.ApplianceList, DefaultVersions.ApplianceList),
 	}
 }

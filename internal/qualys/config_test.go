@@ -37,6 +37,9 @@ func TestNew_validates_config(t *testing.T) {
 		{"empty_password", func(c *Config) { c.Password = "" }, []string{"password is empty"}},
 		{"negative_numbers", func(c *Config) { c.MaxPages = -1 }, []string{"max pages is negative"}},
 		{"bad_version", func(c *Config) { c.Versions.Detection = "v5" }, []string{`"v5"`}},
+		{"bad_list_versions", func(c *Config) {
+			c.Versions.OptionProfileList, c.Versions.ApplianceList = "2", "latest"
+		}, []string{`option profile list version "2"`, `appliance list version "latest"`}},
 		{"every_problem_at_once", func(c *Config) { c.BaseURL = ""; c.Username = ""; c.Password = "" },
 			[]string{"base URL", "username", "password"}},
 	}

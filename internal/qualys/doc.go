@@ -1,6 +1,7 @@
 // Package qualys is a client for the parts of the Qualys VM "FO" XML API and the QPS asset
 // search that qlens needs: host list VM detection, host list, host asset search by DNS name,
-// KnowledgeBase, scan list and scan launch.
+// KnowledgeBase, scan list and scan launch, and the VM option profile and scanner appliance
+// lists that confirm a launch's profile and scanner.
 //
 // Responses are decoded as streams, one HOST, VULN, SCAN or HostAsset at a time, so memory
 // stays flat whatever the page size; a host page whose body breaks off is asked again from

@@ -51,3 +51,42 @@ func FuzzDecodeDetectionPage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeLaunchLists feeds arbitrary bytes to the option profile and appliance list
+// parsers: they must never panic, must emit only entries a launch could name, and succeed
+// only on a document with their root.
+//
+//	go test ./internal/qualys/ -run '^$' -fuzz FuzzDecodeLaunchLists -fuzztime 60s
+func FuzzDecodeLaunchLists(f *testing.F) {
+	for _, seed := range []string{opTwoProfiles, applianceTwo, opTwoProfiles[:200],
+		applianceTwo[:len(applianceTwo)/2], simpleError("2002", "no"), maintenanceHTML, "",
+		"<OPTION_PROFILES/>", "<APPLIANCE_LIST_OUTPUT><RESPONSE><APPLIANCE_LIST><APPLIANCE/>" +
+			"</APPLIANCE_LIST></RESPONSE></APPLIANCE_LIST_OUTPUT>"} {
+		f.Add([]byte(seed))
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := decodeOptionProfiles(t.Context(), bytes.NewReader(data),
+			func(p OptionProfile) error {
+				if p.ID == 0 && p.Title == "" {
+					t.Fatalf("emitted a profile with neither id nor title: %+v", p)
+				}
+
+				return nil
+			})
+		if err == nil && !strings.Contains(string(data), "OPTION_PROFILES") {
+			t.Fatalf("profiles: no error for a document without the root: %q", data)
+		}
+
+		_, err = decodeAppliances(t.Context(), bytes.NewReader(data), func(a Appliance) error {
+			if a.ID == 0 && a.Name == "" {
+				t.Fatalf("emitted an appliance with neither id nor name: %+v", a)
+			}
+
+			return nil
+		})
+		if err == nil && !strings.Contains(string(data), "APPLIANCE_LIST_OUTPUT") {
+			t.Fatalf("appliances: no error for a document without the root: %q", data)
+		}
+	})
+}

@@ -126,6 +126,40 @@ func TestSim_launch_then_list(t *testing.T) {
 	}
 }
 
+func TestSim_option_profiles_and_appliances(t *testing.T) {
+	t.Parallel()
+
+	c, demo := simClient(t, "sim-pass")
+
+	emitOP, profiles := collect[OptionProfile]()
+	if err := c.OptionProfiles(t.Context(), emitOP); err != nil {
+		t.Fatalf("OptionProfiles: %v", err)
+	}
+
+	want := OptionProfile{ID: int64(demo.OptionProfileID), Title: demo.OptionProfile,
+		Default: true, Global: true}
+	if !slices.Contains(profiles(), want) {
+		t.Errorf("profiles %+v lack %+v", profiles(), want)
+	}
+
+	emitA, appliances := collect[Appliance]()
+
+	page, err := c.Appliances(t.Context(), emitA)
+	if err != nil || page.Truncated {
+		t.Fatalf("Appliances: page %+v, err %v", page, err)
+	}
+
+	status := map[string]string{}
+	for _, a := range appliances() {
+		status[a.Name] = a.Status
+	}
+
+	if status[demo.Scanner] != "Online" || status[qualyssim.DemoOfflineScanner] != "Offline" {
+		t.Errorf("appliance statuses %v, want %s Online and %s Offline", status, demo.Scanner,
+			qualyssim.DemoOfflineScanner)
+	}
+}
+
 func TestSim_bad_password_is_unauthorized(t *testing.T) {
 	t.Parallel()
 

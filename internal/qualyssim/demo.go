@@ -16,6 +16,7 @@ const (
 	DemoOptionProfile    = "Initial Options" // option_title accepted by scan launch
 	DemoOptionProfileID  = 43165             // option_id of DemoOptionProfile
 	DemoScanner          = "scanner1"        // iscanner_name accepted by scan launch
+	DemoOfflineScanner   = "dmz-scanner-02"  // listed appliance whose STATUS is Offline
 )
 
 // DemoValues are the notable values of a dataset, for tests and documentation.

@@ -12,5 +12,7 @@
 //	/api/{2.0..5.0}/fo/asset/host/                Host List (action=list)
 //	/api/{2.0..4.0}/fo/knowledge_base/vuln/       KnowledgeBase (action=list; also index.php)
 //	/api/{2.0,3.0}/fo/scan/                       scan list (action=list) and launch (action=launch)
+//	/api/{2.0..4.0}/fo/subscription/option_profile/vm/  VM option profile list (action=list)
+//	/api/2.0/fo/appliance/                        scanner appliance list (action=list)
 //	/qps/rest/2.0/search/am/hostasset             QPS host-asset search (ServiceRequest XML)
 package qualyssim

@@ -92,9 +92,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, api, version s
 		return s.serveScanList(w, req)
 	case api == "scan" && action == "launch":
 		return s.serveScanLaunch(w, req)
+	case api == "option_profile" && action == "list":
+		return s.serveOptionProfiles(w, req)
+	case api == "appliance" && action == "list":
+		return s.serveAppliances(w, req)
 	default:
-		// TODO: other actions (scan cancel/pause, host update/purge, KB edit) and the session
-		// API (/api/2.0/fo/session/) are not simulated; adding their handlers here removes this.
+		// TODO: other actions (scan cancel/pause, host update/purge, KB edit, option profile
+		// and appliance create/update/delete) and the session API (/api/2.0/fo/session/) are
+		// not simulated; adding their handlers here removes this.
 		return invalidValue("action", action, "")
 	}
 }

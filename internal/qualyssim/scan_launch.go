@@ -98,8 +98,8 @@ func pickProfile(p params) (optionProfile, *apiError) {
 // default_scanner=1; with none, only public targets may be scanned (by Qualys' external scanners).
 func checkScanner(p params, targets ipv4Set) *apiError {
 	if name := p.get("iscanner_name"); name != "" {
-		for _, sc := range scanners {
-			if strings.EqualFold(sc, name) {
+		for _, a := range appliances {
+			if strings.EqualFold(a.name, name) {
 				return nil
 			}
 		}

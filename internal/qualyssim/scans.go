@@ -21,9 +21,6 @@ var optionProfiles = []optionProfile{
 	{104233, "Log4Shell Discovery", false},
 }
 
-// scanners are the scanner appliances launch accepts by iscanner_name.
-var scanners = []string{DemoScanner, "corp-scanner-01"}
-
 // Scan is one VM scan: history generated with the dataset, or launched through the API.
 type Scan struct {
 	ID            int64

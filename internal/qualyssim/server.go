@@ -67,6 +67,8 @@ var foAPIs = []struct {
 	{"host", "asset/host/", '2', '5'},
 	{"kb", "knowledge_base/vuln/", '2', '4'},
 	{"scan", "scan/", '2', '3'},
+	{"option_profile", "subscription/option_profile/vm/", '2', '4'},
+	{"appliance", "appliance/", '2', '2'},
 }
 
 const qpsHostAssetPath = "/qps/rest/2.0/search/am/hostasset"
