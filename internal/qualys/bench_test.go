@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// benchHosts × benchDetections detections of ~750 bytes make a page of about 118 MB, the
+// benchHosts × benchDetections detections of ~840 bytes make a page of about 135 MB, the
 // size STYLE.md measured parsers with.
 const (
 	benchHosts      = 8000
@@ -147,7 +147,7 @@ func heapPeak() (stop func() uint64) {
 	}
 }
 
-// BenchmarkDecodeDetectionPage streams a ~118 MB page through the client's parser and, for
+// BenchmarkDecodeDetectionPage streams a ~135 MB page through the client's parser and, for
 // comparison, decodes the same page into one struct tree (what xml2js-style integrations
 // do). Reported: MB/s and peak_heap_MB (largest HeapInuse sampled during the run).
 //
