@@ -55,8 +55,9 @@ func (c *Client) KnowledgeBase(ctx context.Context, q KBQuery, emit func(Vuln) e
 
 	path := "/api/" + c.cfg.Versions.KnowledgeBase + "/fo/knowledge_base/vuln/"
 
-	// Not resumable: the KB does not document its order, so a body cut after some VULNs
-	// fails the call rather than risk a gap.
+	// TODO: not resumable, as the KB does not document its order: a body cut after some
+	// VULNs fails the call rather than risk a gap. Asking the same page again and skipping
+	// the QIDs already emitted would remove this.
 	page, err := pullList(ctx, c, "knowledge_base", path, q.form(), false, decodeKBPage, emit)
 	if err != nil {
 		return page, fmt.Errorf("list knowledge base: %w", err)
