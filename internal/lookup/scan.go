@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -68,7 +67,7 @@ func (e *Engine) LaunchScan(ctx context.Context, ip, actor string) (model.ScanLa
 	sent := time.Now()
 	res, err := e.client.LaunchScan(ctx, req)
 	msg := fmt.Sprintf("Scan of %s launched", addr)
-	if err != nil && launchOutcomeUnknown(err) {
+	if qualys.LaunchMayHaveStarted(err) {
 		if ref, ok := e.findLaunched(ctx, req, sent); ok {
 			e.log.Warn("scan launch answer lost; the scan was found in the scan list",
 				"actor", actor, "scan_ref", ref, "error", err)
@@ -100,22 +99,6 @@ func launchTag() string {
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
 
 	return hex.EncodeToString(b[:])
-}
-
-// launchOutcomeUnknown reports whether a failed launch may still have started a scan: Qualys
-// refused it with a code, or refused the request (4xx), only when it says so; a timeout, a
-// transport error, a cut answer or a 5xx page leave it open.
-func launchOutcomeUnknown(err error) bool {
-	if errors.Is(err, qualys.ErrInvalidQuery) {
-		return false
-	}
-
-	var api *qualys.APIError
-	if errors.As(err, &api) {
-		return api.Code == "" && api.Status >= 500
-	}
-
-	return true
 }
 
 // Bounds of the search for a launch whose answer was lost: how long it may take, and how far

@@ -202,6 +202,7 @@ func TestLaunchScanOutcome(t *testing.T) {
 		{"html_error_page", fakeFault{status: http.StatusBadGateway,
 			body: "<html><body>Bad Gateway</body></html>"}, 1},
 		{"answer_is_not_xml", fakeFault{status: http.StatusOK, body: "<SIMPLE_RETURN><RESP"}, 1},
+		{"empty_409_from_a_proxy", fakeFault{status: http.StatusConflict, body: " "}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

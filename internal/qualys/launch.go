@@ -95,6 +95,32 @@ func (c *Client) LaunchScan(ctx context.Context, r LaunchRequest) (LaunchResult,
 	return res, nil
 }
 
+// LaunchMayHaveStarted reports whether a failed LaunchScan may still have started a scan,
+// so that the caller looks for it before anyone launches again. Qualys's refusals with a
+// CODE (but the 999 internal error), a 3xx or 4xx page, and a request that was never sent
+// are final. A transport failure, a timeout, a cut or garbled answer, a 5xx, and an empty
+// 409 or a 429 from a proxy leave it open: these are also why shouldRetry never re-sends a
+// launch after them.
+func LaunchMayHaveStarted(err error) bool {
+	if err == nil || errors.Is(err, ErrInvalidQuery) {
+		return false
+	}
+
+	var api *APIError
+	if !errors.As(err, &api) {
+		return true
+	}
+
+	switch {
+	case api.Code == "999":
+		return true
+	case api.Code != "":
+		return false
+	}
+
+	return api.Status >= 500 || api.Status == 409 || api.Status == 429
+}
+
 // decodeLaunch reads the launch SIMPLE_RETURN: a CODE is an error; otherwise ITEM ID and
 // ITEM REFERENCE carry the scan.
 func decodeLaunch(r io.Reader) (LaunchResult, error) {
