@@ -324,43 +324,37 @@ func abs(n int) int {
 
 // listProfiles quotes up to maxNamesShown profiles as: 43165 "Initial Options".
 func listProfiles(profiles []qualys.OptionProfile) string {
-	shown := make([]string, 0, min(len(profiles), maxNamesShown))
-	for _, p := range profiles[:min(len(profiles), maxNamesShown)] {
-		shown = append(shown, fmt.Sprintf("%d %s", p.ID, quoteShort(p.Title)))
-	}
-
-	return joinShown(shown, len(profiles))
+	return listShown(profiles, func(p qualys.OptionProfile) string {
+		return fmt.Sprintf("%d %s", p.ID, quoteShort(p.Title))
+	})
 }
 
 // listAppliances quotes up to maxNamesShown appliances with their status.
 func listAppliances(list []qualys.Appliance) string {
-	shown := make([]string, 0, min(len(list), maxNamesShown))
-	for _, a := range list[:min(len(list), maxNamesShown)] {
-		s := quoteShort(a.Name)
-		if a.Status != "" {
-			s += " (" + a.Status + ")"
+	return listShown(list, func(a qualys.Appliance) string {
+		if a.Status == "" {
+			return quoteShort(a.Name)
 		}
 
-		shown = append(shown, s)
-	}
-
-	return joinShown(shown, len(list))
+		return quoteShort(a.Name) + " (" + a.Status + ")"
+	})
 }
 
 // listNames quotes up to maxNamesShown names.
 func listNames(names []string) string {
-	shown := make([]string, 0, min(len(names), maxNamesShown))
-	for _, n := range names[:min(len(names), maxNamesShown)] {
-		shown = append(shown, quoteShort(n))
-	}
-
-	return joinShown(shown, len(names))
+	return listShown(names, quoteShort)
 }
 
-// joinShown joins the shown entries and says how many of total were left out.
-func joinShown(shown []string, total int) string {
+// listShown joins the first maxNamesShown items as show renders them and says how many more
+// there are.
+func listShown[T any](items []T, show func(T) string) string {
+	shown := make([]string, 0, min(len(items), maxNamesShown))
+	for _, it := range items[:min(len(items), maxNamesShown)] {
+		shown = append(shown, show(it))
+	}
+
 	s := strings.Join(shown, ", ")
-	if rest := total - len(shown); rest > 0 {
+	if rest := len(items) - len(shown); rest > 0 {
 		s += fmt.Sprintf(" and %d more", rest)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -55,6 +56,20 @@ func memClient(t *testing.T, h http.Handler, opts ...func(*Config)) *Client {
 	}
 
 	return c
+}
+
+// firstThen answers the first request with first and every later one with then, counting
+// requests in calls.
+func firstThen(calls *atomic.Int32, first func(http.ResponseWriter), then string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) == 1 {
+			first(w)
+
+			return
+		}
+
+		_, _ = io.WriteString(w, then)
+	})
 }
 
 // handlerTransport is an http.RoundTripper that serves requests with a handler in memory.

@@ -169,15 +169,7 @@ func TestLaunchScan_retries(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var calls atomic.Int32
 
-				c := memClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-					if calls.Add(1) == 1 {
-						tt.first(w)
-
-						return
-					}
-
-					_, _ = w.Write([]byte(launchOK))
-				}))
+				c := memClient(t, firstThen(&calls, tt.first, launchOK))
 
 				_, err := c.LaunchScan(t.Context(), LaunchRequest{Title: "t", IP: "192.0.2.1",
 					OptionID: 1})

@@ -374,15 +374,7 @@ func TestLaunchScan_not_resent_after_unproven_blocks(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var calls atomic.Int32
 
-				c := memClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-					if calls.Add(1) == 1 {
-						tt.answer(w)
-
-						return
-					}
-
-					_, _ = io.WriteString(w, launchOK)
-				}))
+				c := memClient(t, firstThen(&calls, tt.answer, launchOK))
 
 				_, err := c.LaunchScan(t.Context(), LaunchRequest{Title: "t", IP: "192.0.2.1",
 					OptionID: 7})
