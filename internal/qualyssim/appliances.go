@@ -78,13 +78,8 @@ func (s *Server) serveAppliances(w http.ResponseWriter, req *request) *apiError 
 		}
 	}
 
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(http.StatusOK)
-
-	x := newXW(w)
-	x.prolog("APPLIANCE_LIST_OUTPUT", req.base+"/api/2.0/fo/appliance/appliance_list_output.dtd")
-	x.raw(commentBefore + "\n")
-	x.open(0, "APPLIANCE_LIST_OUTPUT")
+	x := startOutput(w, "text/xml;charset=UTF-8", "APPLIANCE_LIST_OUTPUT",
+		req.base+"/api/2.0/fo/appliance/appliance_list_output.dtd")
 	x.open(1, "RESPONSE")
 	x.time(2, "DATETIME", req.now)
 
@@ -100,8 +95,7 @@ func (s *Server) serveAppliances(w http.ResponseWriter, req *request) *apiError 
 
 	x.close(1, "RESPONSE")
 	x.close(0, "APPLIANCE_LIST_OUTPUT")
-	x.raw(commentAfter + "\n")
-	_ = x.flush()
+	x.endOutput()
 
 	return nil
 }

@@ -57,13 +57,8 @@ func (s *Server) serveHostList(w http.ResponseWriter, req *request) *apiError {
 		return err
 	}
 
-	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(http.StatusOK)
-
-	x := newXW(w)
-	x.prolog("HOST_LIST_OUTPUT", req.base+"/api/2.0/fo/asset/host/host_list_output.dtd")
-	x.raw(commentBefore + "\n")
-	x.open(0, "HOST_LIST_OUTPUT")
+	x := startOutput(w, "application/xml", "HOST_LIST_OUTPUT",
+		req.base+"/api/2.0/fo/asset/host/host_list_output.dtd")
 	x.open(1, "RESPONSE")
 	x.time(2, "DATETIME", req.now)
 
@@ -98,8 +93,7 @@ func (s *Server) serveHostList(w http.ResponseWriter, req *request) *apiError {
 
 	x.close(1, "RESPONSE")
 	x.close(0, "HOST_LIST_OUTPUT")
-	x.raw(commentBefore + "\n" + commentAfter + "\n")
-	_ = x.flush()
+	x.endOutput()
 
 	return nil
 }

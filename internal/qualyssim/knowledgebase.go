@@ -42,14 +42,8 @@ func (s *Server) serveKB(w http.ResponseWriter, req *request) *apiError {
 		return err
 	}
 
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(http.StatusOK)
-
-	x := newXW(w)
-	x.prolog("KNOWLEDGE_BASE_VULN_LIST_OUTPUT",
+	x := startOutput(w, "text/xml;charset=UTF-8", "KNOWLEDGE_BASE_VULN_LIST_OUTPUT",
 		req.base+"/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd")
-	x.raw(commentBefore + "\n")
-	x.open(0, "KNOWLEDGE_BASE_VULN_LIST_OUTPUT")
 	x.open(1, "RESPONSE")
 	x.time(2, "DATETIME", req.now)
 	// The platform streams keep-alive comments inside RESPONSE while it builds output (§4).
@@ -94,8 +88,7 @@ func (s *Server) serveKB(w http.ResponseWriter, req *request) *apiError {
 		x.raw(keepAliveKB + "\n")
 	}
 
-	x.raw(commentBefore + "\n" + commentAfter + "\n")
-	_ = x.flush()
+	x.endOutput()
 
 	return nil
 }

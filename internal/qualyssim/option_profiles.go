@@ -23,14 +23,8 @@ func (s *Server) serveOptionProfiles(w http.ResponseWriter, req *request) *apiEr
 		return err
 	}
 
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(http.StatusOK)
-
-	x := newXW(w)
-	x.prolog("OPTION_PROFILES",
+	x := startOutput(w, "text/xml;charset=UTF-8", "OPTION_PROFILES",
 		req.base+"/api/2.0/fo/subscription/option_profile/option_profile_info.dtd")
-	x.raw(commentBefore + "\n")
-	x.open(0, "OPTION_PROFILES")
 
 	for i, op := range optionProfiles {
 		x.open(1, "OPTION_PROFILE")
@@ -45,8 +39,7 @@ func (s *Server) serveOptionProfiles(w http.ResponseWriter, req *request) *apiEr
 	}
 
 	x.close(0, "OPTION_PROFILES")
-	x.raw(commentAfter + "\n")
-	_ = x.flush()
+	x.endOutput()
 
 	return nil
 }

@@ -53,13 +53,8 @@ func (s *Server) serveScanList(w http.ResponseWriter, req *request) *apiError {
 		picked = picked[:1]
 	}
 
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(http.StatusOK)
-
-	x := newXW(w)
-	x.prolog("SCAN_LIST_OUTPUT", req.base+"/api/"+req.version+"/fo/scan/scan_list_output.dtd")
-	x.raw(commentBefore + "\n")
-	x.open(0, "SCAN_LIST_OUTPUT")
+	x := startOutput(w, "text/xml;charset=UTF-8", "SCAN_LIST_OUTPUT",
+		req.base+"/api/"+req.version+"/fo/scan/scan_list_output.dtd")
 	x.open(1, "RESPONSE")
 	x.time(2, "DATETIME", req.now)
 
@@ -75,8 +70,7 @@ func (s *Server) serveScanList(w http.ResponseWriter, req *request) *apiError {
 
 	x.close(1, "RESPONSE")
 	x.close(0, "SCAN_LIST_OUTPUT")
-	x.raw(commentBefore + "\n" + commentAfter + "\n")
-	_ = x.flush()
+	x.endOutput()
 
 	return nil
 }

@@ -3,6 +3,7 @@ package qualyssim
 import (
 	"bufio"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,28 @@ const (
 type xw struct {
 	w       *bufio.Writer
 	scratch []byte
+}
+
+// startOutput begins a 200 answer of one list output: the Content-Type the platform sends
+// for it, the prolog with the DOCTYPE naming dtd, the comment that precedes the root, and
+// the root element. endOutput ends it once the caller has closed the root.
+func startOutput(w http.ResponseWriter, contentType, root, dtd string) *xw {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+
+	x := newXW(w)
+	x.prolog(root, dtd)
+	x.raw(commentBefore + "\n")
+	x.open(0, root)
+
+	return x
+}
+
+// endOutput writes the comments that follow the root and flushes; a write error means the
+// client went away, and there is no one left to tell.
+func (x *xw) endOutput() {
+	x.raw(commentBefore + "\n" + commentAfter + "\n")
+	_ = x.flush()
 }
 
 func newXW(w io.Writer) *xw {
